@@ -1,0 +1,7 @@
+"""``python -m neurosim`` is the ``neurosim`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

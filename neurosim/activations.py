@@ -1,0 +1,203 @@
+"""Activation functions f and their derivatives f′, for one neuron (a float) and for arrays.
+
+Every activation is an :class:`Activation`: ``f(z)`` and ``df(z)`` = f′(z) accept a float or a numpy
+array. The built-in ones also carry ``math``-based float versions, because the scalar engine calls
+them once per neuron per pass and numpy's per-call overhead would dominate there; both versions are
+written so that no overflow warning appears for |z| up to 1e4.
+
+Softmax is not elementwise: a_i = exp(z_i) / Σ_k exp(z_k) depends on the whole layer. It is allowed
+only as the output activation with the ``"cross_entropy"`` loss, where δ = p − onehot(y) needs no f′.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Number = float | np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Activation:
+    """An activation function: ``f(z)`` and its derivative ``df(z)`` = f′(z) with respect to z.
+
+    ``f`` and ``df`` must accept a float and a numpy array (elementwise). ``f_scalar``/``df_scalar``
+    are optional faster float-only versions; when omitted, ``f``/``df`` are used and cast to float.
+    A user's own activation is ``Activation("swish", f, df)``; it works everywhere a name does,
+    except that :meth:`Network.save` can store only the built-in names.
+    """
+
+    name: str
+    f: Callable[[Number], Number]
+    df: Callable[[Number], Number]
+    f_scalar: Callable[[float], float] | None = field(default=None, repr=False)
+    df_scalar: Callable[[float], float] | None = field(default=None, repr=False)
+    elementwise: bool = True
+    symbol: str = "f"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise TypeError(f"Activation name: expected a non-empty string, got {self.name!r}")
+        for label in ("f", "df"):
+            if not callable(getattr(self, label)):
+                raise TypeError(f"Activation {label}: expected a callable, got {getattr(self, label)!r}")
+        if self.f_scalar is None:
+            object.__setattr__(self, "f_scalar", lambda z, f=self.f: float(f(z)))
+        if self.df_scalar is None:
+            object.__setattr__(self, "df_scalar", lambda z, df=self.df: float(df(z)))
+
+
+# --- sigmoid: σ(z) = 1 / (1 + e^(−z)),  σ′(z) = σ(z)(1 − σ(z)) ---------------------------------
+
+def _sigmoid_scalar(z: float) -> float:
+    # exp of a non-positive number never overflows, so branch on the sign.
+    if z >= 0.0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def _sigmoid(z: Number) -> Number:
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _dsigmoid_scalar(z: float) -> float:
+    s = _sigmoid_scalar(z)
+    return s * (1.0 - s)
+
+
+def _dsigmoid(z: Number) -> Number:
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
+# --- tanh: f′(z) = 1 − tanh²(z) ----------------------------------------------------------------
+
+def _dtanh_scalar(z: float) -> float:
+    t = math.tanh(z)
+    return 1.0 - t * t
+
+
+def _dtanh(z: Number) -> Number:
+    t = np.tanh(z)
+    return 1.0 - t * t
+
+
+# --- relu: max(z, 0), f′(z) = 1 for z > 0 and 0 otherwise (f′(0) = 0 by convention) ----------------
+
+def _relu_scalar(z: float) -> float:
+    return z if z > 0.0 else 0.0
+
+
+def _drelu_scalar(z: float) -> float:
+    return 1.0 if z > 0.0 else 0.0
+
+
+def _relu(z: Number) -> Number:
+    return np.maximum(np.asarray(z, dtype=float), 0.0)
+
+
+def _drelu(z: Number) -> Number:
+    return (np.asarray(z) > 0.0).astype(float)
+
+
+# --- leaky relu: z for z > 0, 0.01 z otherwise -------------------------------------------------
+
+LEAKY_SLOPE = 0.01
+
+
+def _leaky_scalar(z: float) -> float:
+    return z if z > 0.0 else LEAKY_SLOPE * z
+
+
+def _dleaky_scalar(z: float) -> float:
+    return 1.0 if z > 0.0 else LEAKY_SLOPE
+
+
+def _leaky(z: Number) -> Number:
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0.0, z, LEAKY_SLOPE * z)
+
+
+def _dleaky(z: Number) -> Number:
+    return np.where(np.asarray(z) > 0.0, 1.0, LEAKY_SLOPE)
+
+
+# --- softplus: log(1 + e^z) = max(z, 0) + log1p(e^(−|z|)),  f′(z) = σ(z) ---------------------------
+
+def _softplus_scalar(z: float) -> float:
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+
+
+def _softplus(z: Number) -> Number:
+    z = np.asarray(z, dtype=float)
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+
+
+# --- identity ----------------------------------------------------------------------------------
+
+def _identity(z: Number) -> Number:
+    return z
+
+
+def _one(z: Number) -> Number:
+    return np.ones_like(z, dtype=float) if isinstance(z, np.ndarray) else 1.0
+
+
+# --- softmax over a layer (the last axis of an array, or a whole vector) ---------------------------
+
+def softmax(z: Number, axis: int = -1) -> np.ndarray:
+    """p_k = exp(z_k − max z) / Σ_j exp(z_j − max z): shifting by the maximum leaves p unchanged and
+    keeps every exponent ≤ 0, so nothing overflows."""
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def logsumexp(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """log Σ_k exp(z_k), computed as max z + log Σ_k exp(z_k − max z)."""
+    z = np.asarray(z, dtype=float)
+    zmax = np.max(z, axis=axis, keepdims=True)
+    return np.squeeze(zmax, axis=axis) + np.log(np.sum(np.exp(z - zmax), axis=axis))
+
+
+def _softmax_df(z: Number) -> Number:
+    raise ValueError(
+        "softmax has no elementwise derivative: its Jacobian ∂p_k/∂z_j = p_k(δ_kj − p_j) is a full matrix. "
+        "neurosim uses softmax only with loss='cross_entropy', where δ = p − onehot(y) needs no f′."
+    )
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "sigmoid": Activation("sigmoid", _sigmoid, _dsigmoid, _sigmoid_scalar, _dsigmoid_scalar, symbol="σ"),
+    "tanh": Activation("tanh", np.tanh, _dtanh, math.tanh, _dtanh_scalar, symbol="tanh"),
+    "relu": Activation("relu", _relu, _drelu, _relu_scalar, _drelu_scalar, symbol="ReLU"),
+    "leaky_relu": Activation("leaky_relu", _leaky, _dleaky, _leaky_scalar, _dleaky_scalar, symbol="LReLU"),
+    "softplus": Activation("softplus", _softplus, _sigmoid, _softplus_scalar, _sigmoid_scalar, symbol="softplus"),
+    "identity": Activation("identity", _identity, _one, float, lambda z: 1.0, symbol="id"),
+    "softmax": Activation("softmax", softmax, _softmax_df, elementwise=False, symbol="softmax"),
+}
+ALIASES = {"linear": "identity"}
+
+
+def get_activation(spec: str | Activation, parameter: str = "activation") -> Activation:
+    """Return the Activation named by ``spec`` (or ``spec`` itself); a clear error names the valid ones."""
+    if isinstance(spec, Activation):
+        return spec
+    if isinstance(spec, str):
+        key = ALIASES.get(spec.lower(), spec.lower())
+        if key in ACTIVATIONS:
+            return ACTIVATIONS[key]
+        valid = ", ".join(repr(n) for n in [*ACTIVATIONS, *ALIASES])
+        raise ValueError(f"{parameter}: unknown activation {spec!r}; valid names are {valid}, or an ns.Activation")
+    raise TypeError(f"{parameter}: expected an activation name or an ns.Activation, got {type(spec).__name__}")
+
+
+def is_builtin(activation: Activation) -> bool:
+    """True when ``activation`` is one of the built-in objects, so that it can be saved by name."""
+    return ACTIVATIONS.get(activation.name) is activation

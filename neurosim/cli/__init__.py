@@ -1,0 +1,49 @@
+"""The ``neurosim`` command: one sub-command per module of this package.
+
+Each module offers ``register(subparsers)``, which adds its parser and sets ``run`` (args -> exit code).
+Exit status: 0 success, 1 a check found a mismatch, 2 bad arguments or input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .. import __version__
+
+# Order is the order of `neurosim --help`.
+COMMANDS = ["demo"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="neurosim",
+        description="Backpropagation one neuron at a time: every neuron computes its own z, a and δ.",
+        epilog="Run 'neurosim COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"neurosim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f".{name}", __name__).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` and run the chosen command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except (ValueError, TypeError) as exc:
+        # Library errors name the parameter and what was expected: show them without a traceback.
+        print(f"neurosim {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

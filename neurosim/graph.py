@@ -1,0 +1,143 @@
+"""The graph objects: one :class:`Neuron` per unit, one :class:`Connection` per weight, in a networkx DiGraph.
+
+Van Vaerenbergh's indexing: node ``(l, i)`` is neuron i of layer l (1-based); the edge
+``((l, j), (l + 1, i))`` carries the Connection W_ij^(l), from neuron j of layer l to neuron i of
+layer l + 1. The objects hold the state (weights, biases, z, a, δ, gradients); the engine in
+:mod:`neurosim.engine` fills them in.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .activations import Activation
+
+
+def _fmt(value) -> str:
+    return "None" if value is None else f"{value:.6g}"
+
+
+class Neuron:
+    """Neuron i of layer l: z_i^(l), a_i^(l) = f(z_i^(l)), δ_i^(l) = ∂J/∂z_i^(l), and its bias.
+
+    ``bias`` is b_i^(l−1), the bias added into z_i^(l); ``bias_grad`` is ∂J/∂b_i^(l−1) (= δ_i^(l) for one
+    example). The input layer (l = 1) has no z, no δ and no bias: those stay ``None``.
+    ``incoming``/``outgoing`` are the neuron's Connections, cached from the graph by the Network.
+    """
+
+    __slots__ = ("layer", "index", "activation", "bias", "bias_grad", "z", "a", "delta", "incoming", "outgoing")
+
+    def __init__(self, layer: int, index: int, activation: Activation | None = None, bias: float | None = None):
+        self.layer = layer
+        self.index = index
+        self.activation = activation
+        self.bias = bias
+        self.bias_grad = None if bias is None else 0.0
+        self.z: float | None = None
+        self.a: float | None = None
+        self.delta: float | None = None
+        self.incoming: list[Connection] = []
+        self.outgoing: list[Connection] = []
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """The graph's node key (l, i)."""
+        return (self.layer, self.index)
+
+    def __repr__(self) -> str:
+        if self.layer == 1:
+            return f"Neuron({self.layer}, {self.index}, input, a={_fmt(self.a)})"
+        return (f"Neuron({self.layer}, {self.index}, {self.activation.name}, z={_fmt(self.z)}, a={_fmt(self.a)}, "
+                f"delta={_fmt(self.delta)}, bias={_fmt(self.bias)})")
+
+
+class Connection:
+    """The weight W_ij^(l) from ``source`` (neuron j of layer l) to ``target`` (neuron i of layer l+1).
+
+    ``grad`` is ∂J/∂W_ij^(l) = δ_i^(l+1) a_j^(l) after a backward pass (the batch gradient after
+    ``Network.gradients``).
+    """
+
+    __slots__ = ("source", "target", "weight", "grad")
+
+    def __init__(self, source: Neuron, target: Neuron, weight: float = 0.0):
+        self.source = source
+        self.target = target
+        self.weight = float(weight)
+        self.grad = 0.0
+
+    @property
+    def layer(self) -> int:
+        """l of W_ij^(l): the layer the connection starts from."""
+        return self.source.layer
+
+    @property
+    def i(self) -> int:
+        """i of W_ij^(l): the target neuron's index in layer l + 1."""
+        return self.target.index
+
+    @property
+    def j(self) -> int:
+        """j of W_ij^(l): the source neuron's index in layer l."""
+        return self.source.index
+
+    def __repr__(self) -> str:
+        return f"Connection(W_{self.i}{self.j}^({self.layer})={_fmt(self.weight)}, grad={_fmt(self.grad)})"
+
+
+class NeuronGraph(nx.DiGraph):
+    """A DiGraph that counts its structural changes, so the Network knows when to rebuild its cached
+    per-neuron connection lists (the engine never pays for dictionary look-ups in its inner loops)."""
+
+    version = 0
+
+    def _changed(self) -> None:
+        self.version += 1
+
+    def add_node(self, *args, **kwargs):
+        super().add_node(*args, **kwargs)
+        self._changed()
+
+    def add_nodes_from(self, *args, **kwargs):
+        super().add_nodes_from(*args, **kwargs)
+        self._changed()
+
+    def remove_node(self, *args, **kwargs):
+        super().remove_node(*args, **kwargs)
+        self._changed()
+
+    def remove_nodes_from(self, *args, **kwargs):
+        super().remove_nodes_from(*args, **kwargs)
+        self._changed()
+
+    def add_edge(self, *args, **kwargs):
+        super().add_edge(*args, **kwargs)
+        self._changed()
+
+    def add_edges_from(self, *args, **kwargs):
+        super().add_edges_from(*args, **kwargs)
+        self._changed()
+
+    def add_weighted_edges_from(self, *args, **kwargs):
+        super().add_weighted_edges_from(*args, **kwargs)
+        self._changed()
+
+    def remove_edge(self, *args, **kwargs):
+        super().remove_edge(*args, **kwargs)
+        self._changed()
+
+    def remove_edges_from(self, *args, **kwargs):
+        super().remove_edges_from(*args, **kwargs)
+        self._changed()
+
+    def update(self, *args, **kwargs):
+        super().update(*args, **kwargs)
+        self._changed()
+
+    def clear(self):
+        super().clear()
+        self._changed()
+
+    def clear_edges(self):
+        super().clear_edges()
+        self._changed()

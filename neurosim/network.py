@@ -1,0 +1,353 @@
+"""The :class:`Network`: Neurons and Connections in a networkx graph, driven by the scalar engine."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from os import PathLike
+
+import numpy as np
+
+from . import engine
+from .activations import Activation
+from .graph import Connection, Neuron, NeuronGraph
+from .validation import (
+    as_array,
+    as_input,
+    as_inputs,
+    as_target,
+    as_targets,
+    check_index,
+    check_layer,
+    check_number,
+    check_sizes,
+    resolve_activations,
+)
+
+# He initialisation keeps the variance of z steady through rectifier layers, which zero half their inputs.
+_RECTIFIERS = {"relu", "leaky_relu"}
+
+Parameters = list[tuple[np.ndarray, np.ndarray]]
+
+
+class Network:
+    """A feedforward network in which every neuron is a :class:`Neuron` and every weight a :class:`Connection`.
+
+    ``sizes = [s_1, …, s_{n_l}]``; layer 1 is the input. ``activation`` is a name, an
+    :class:`Activation` or a list with one per hidden layer (l = 2 … n_l − 1); ``output`` is the output
+    layer's activation (``None``: softmax for cross_entropy, sigmoid for binary_cross_entropy, else
+    ``activation``). ``weight_decay`` is λ of the batch cost (eq. 6).
+
+    Initialisation (seeded by ``seed``): W_ij^(l) ~ N(0, g²/s_l) with g = √2 when layer l + 1 is ReLU or
+    leaky ReLU and g = 1 otherwise (He / LeCun normal); every bias b_i^(l) = 0. The same seed gives the
+    same weights.
+    """
+
+    def __init__(self, sizes: Sequence[int], activation: str | Activation | Sequence = "sigmoid",
+                 output: str | Activation | None = None, loss: str = "half_sse", weight_decay: float = 0.0,
+                 seed: int | None = None):
+        self.sizes = check_sizes(sizes)
+        self.activations, self.loss = resolve_activations(activation, output, loss, len(self.sizes))
+        self.weight_decay = check_number(weight_decay, "weight_decay")
+        try:
+            rng = np.random.default_rng(seed)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"seed: expected None or a non-negative integer, got {seed!r}") from exc
+        self.seed = seed
+
+        self._layers: list[list[Neuron]] = [
+            [Neuron(l, i, None if l == 1 else self.activations[l - 2], None if l == 1 else 0.0)
+             for i in range(1, s + 1)]
+            for l, s in enumerate(self.sizes, start=1)
+        ]
+        self._graph = NeuronGraph()
+        self._graph.add_nodes_from((n.key, {"neuron": n}) for layer in self._layers for n in layer)
+        for l in range(1, self.n_layers):
+            gain = math.sqrt(2.0) if self.activations[l - 1].name in _RECTIFIERS else 1.0
+            W = rng.normal(0.0, gain / math.sqrt(self.sizes[l - 1]), size=(self.sizes[l], self.sizes[l - 1]))
+            self._graph.add_edges_from(
+                (src.key, dst.key, {"connection": Connection(src, dst, W[dst.index - 1, src.index - 1])})
+                for dst in self._layers[l] for src in self._layers[l - 1]
+            )
+        self._version = -1
+        self._forward_version: int | None = None
+
+    # --- structure ---------------------------------------------------------------------------
+
+    @property
+    def n_layers(self) -> int:
+        """n_l, the number of layers including input and output."""
+        return len(self.sizes)
+
+    @property
+    def graph(self) -> NeuronGraph:
+        """The networkx DiGraph: node (l, i) with attribute "neuron", edge ((l, j), (l+1, i)) with "connection".
+
+        Removing an edge prunes that connection; the engine notices and leaves it out of every sum.
+        """
+        return self._graph
+
+    def _structure(self) -> list[list[Neuron]]:
+        """The layers of Neurons with their incoming/outgoing lists, rebuilt when the graph has changed."""
+        if self._graph.version != self._version:
+            self._rebuild()
+        return self._layers
+
+    def _rebuild(self) -> None:
+        neurons = {n.key: n for layer in self._layers for n in layer}
+        missing = neurons.keys() - self._graph.nodes
+        extra = self._graph.nodes - neurons.keys()
+        if missing or extra:
+            raise ValueError(f"graph: neurosim networks keep their neurons; missing {sorted(missing)}, "
+                             f"unexpected {sorted(extra, key=str)}. Prune a neuron by removing its connections.")
+        for n in neurons.values():
+            n.incoming, n.outgoing = [], []
+        self._connections: list[list[Connection]] = [[] for _ in range(self.n_layers - 1)]
+        for u, v, data in self._graph.edges(data=True):
+            if u[0] + 1 != v[0]:
+                raise ValueError(f"graph: edge {u} -> {v} does not run from layer l to layer l + 1; "
+                                 "neurosim networks connect consecutive layers only")
+            c = data.get("connection")
+            if not isinstance(c, Connection) or c.source is not neurons[u] or c.target is not neurons[v]:
+                c = data["connection"] = Connection(neurons[u], neurons[v], 0.0)
+            self._connections[u[0] - 1].append(c)
+        for conns in self._connections:
+            conns.sort(key=lambda c: (c.i, c.j))
+            for c in conns:
+                c.target.incoming.append(c)
+                c.source.outgoing.append(c)
+        self._version = self._graph.version
+
+    def neuron(self, l: int, i: int) -> Neuron:
+        """Neuron i of layer l (both 1-based)."""
+        l = check_layer(l, self.n_layers)
+        return self._layers[l - 1][check_index(i, self.sizes[l - 1], "i", l) - 1]
+
+    def layer(self, l: int) -> list[Neuron]:
+        """The Neurons of layer l, in index order."""
+        return list(self._structure()[check_layer(l, self.n_layers) - 1])
+
+    def connection(self, l: int, i: int, j: int) -> Connection:
+        """The Connection W_ij^(l), from neuron j of layer l to neuron i of layer l + 1."""
+        l = check_layer(l, self.n_layers, last=self.n_layers - 1)
+        i = check_index(i, self.sizes[l], "i", l + 1)
+        j = check_index(j, self.sizes[l - 1], "j", l)
+        self._structure()
+        if not self._graph.has_edge((l, j), (l + 1, i)):
+            raise ValueError(f"connection W_{i}{j}^({l}) is pruned: net.graph has no edge {(l, j)} -> {(l + 1, i)}")
+        return self._graph.edges[(l, j), (l + 1, i)]["connection"]
+
+    def connections(self, l: int) -> list[Connection]:
+        """The Connections of W^(l) that the graph holds, ordered by (i, j)."""
+        l = check_layer(l, self.n_layers, last=self.n_layers - 1)
+        self._structure()
+        return list(self._connections[l - 1])
+
+    def prune(self, l: int, i: int, j: int) -> None:
+        """Remove the connection W_ij^(l) from the graph: it drops out of every sum and W^(l) shows 0 there."""
+        c = self.connection(l, i, j)
+        self._graph.remove_edge(c.source.key, c.target.key)
+
+    def mask(self, l: int) -> np.ndarray:
+        """Boolean (s_{l+1}, s_l): True where the connection W_ij^(l) exists, False where it was pruned."""
+        M = np.zeros((self.sizes[l], self.sizes[l - 1]), dtype=bool)
+        for c in self.connections(l):
+            M[c.i - 1, c.j - 1] = True
+        return M
+
+    # --- parameters as matrices ----------------------------------------------------------------
+
+    def weights(self, l: int) -> np.ndarray:
+        """W^(l), shape (s_{l+1}, s_l), assembled from the Connections (0 where pruned)."""
+        W = np.zeros((self.sizes[check_layer(l, self.n_layers, last=self.n_layers - 1)], self.sizes[l - 1]))
+        for c in self.connections(l):
+            W[c.i - 1, c.j - 1] = c.weight
+        return W
+
+    def biases(self, l: int) -> np.ndarray:
+        """b^(l), shape (s_{l+1},): the biases of the neurons of layer l + 1."""
+        l = check_layer(l, self.n_layers, last=self.n_layers - 1)
+        return np.array([n.bias for n in self._layers[l]])
+
+    def set_weights(self, l: int, W) -> None:
+        """Scatter W^(l) (shape (s_{l+1}, s_l)) into the Connections; pruned entries must be 0."""
+        l = check_layer(l, self.n_layers, last=self.n_layers - 1)
+        W = self._matrix(W, (self.sizes[l], self.sizes[l - 1]), f"W (weights of layer {l})")
+        present = self.mask(l)
+        if np.any(W[~present] != 0):
+            i, j = np.argwhere(~present & (W != 0))[0] + 1
+            raise ValueError(f"W: entry ({i - 1}, {j - 1}) is {W[i - 1, j - 1]}, but W_{i}{j}^({l}) is pruned; "
+                             "pruned entries must be 0")
+        for c in self._connections[l - 1]:
+            c.weight = float(W[c.i - 1, c.j - 1])
+
+    def set_biases(self, l: int, b) -> None:
+        """Scatter b^(l) (shape (s_{l+1},)) into the biases of the neurons of layer l + 1."""
+        l = check_layer(l, self.n_layers, last=self.n_layers - 1)
+        b = self._matrix(b, (self.sizes[l],), f"b (biases of layer {l})")
+        for n, b_i in zip(self._layers[l], b.tolist()):
+            n.bias = b_i
+
+    @staticmethod
+    def _matrix(value, shape: tuple[int, ...], name: str) -> np.ndarray:
+        arr = as_array(value, name)
+        if arr.shape != shape:
+            raise ValueError(f"{name}: expected shape {shape}, got {arr.shape}")
+        return arr
+
+    def parameters(self) -> Parameters:
+        """[(W^(1), b^(1)), …, (W^(n_l−1), b^(n_l−1))] as new arrays."""
+        return [(self.weights(l), self.biases(l)) for l in range(1, self.n_layers)]
+
+    def set_parameters(self, params: Parameters) -> None:
+        """Set every W^(l) and b^(l) from a list like the one :meth:`parameters` returns."""
+        if len(params) != self.n_layers - 1:
+            raise ValueError(f"params: expected {self.n_layers - 1} (W, b) pairs, got {len(params)}")
+        for l, (W, b) in enumerate(params, start=1):
+            self.set_weights(l, W)
+            self.set_biases(l, b)
+
+    # --- the scalar engine, one example --------------------------------------------------------
+
+    def forward(self, x) -> np.ndarray:
+        """Every neuron computes z_i^(l) = Σ_j W_ij^(l−1) a_j^(l−1) + b_i^(l−1) and a_i^(l) = f(z_i^(l)).
+
+        ``x`` has shape (s_1,); returns a^(n_l) as an array of shape (s_{n_l},).
+        """
+        x = as_input(x, self.sizes[0])
+        layers = self._structure()
+        engine.forward(layers, x.tolist())
+        self._forward_version = self._version
+        return np.array([n.a for n in layers[-1]])
+
+    def backward(self, y) -> None:
+        """After ``forward(x)``: every neuron's δ, output layer first, and the per-example gradients.
+
+        δ_i^(l) = (Σ_j δ_j^(l+1) W_ji^(l)) f′(z_i^(l)); Connection.grad = δ_i^(l+1) a_j^(l) and
+        Neuron.bias_grad = δ_i of J(W,b; x, y) (no weight decay: that belongs to the batch cost).
+        """
+        layers = self._structure()
+        if self._forward_version is None:
+            raise RuntimeError("backward(y) needs the z and a of a forward pass: call net.forward(x) first")
+        if self._forward_version != self._version:
+            raise RuntimeError("backward(y): the graph changed since the last forward pass; call net.forward(x) again")
+        t = as_target(y, self.loss, self.sizes[-1])
+        engine.zero_grads(layers)
+        engine.backward(layers, t.tolist(), self.loss)
+
+    # --- batches ------------------------------------------------------------------------------
+
+    def _check_data(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
+        X = as_inputs(X, self.sizes[0])
+        return X, as_targets(Y, self.loss, self.sizes[-1], X.shape[0])
+
+    def _decay(self) -> float:
+        """(λ/2) Σ_l Σ_ij (W_ij^(l))², the weight-decay term of eq. 6 (biases are not decayed)."""
+        if self.weight_decay == 0.0:
+            return 0.0
+        return 0.5 * self.weight_decay * sum(c.weight ** 2 for conns in self._connections for c in conns)
+
+    def _cost(self, X: np.ndarray, T: np.ndarray) -> float:
+        layers = self._structure()
+        Z, A = np.empty(T.shape), np.empty(T.shape)
+        for k, x in enumerate(X.tolist()):
+            engine.forward(layers, x)
+            Z[k] = [n.z for n in layers[-1]]
+            A[k] = [n.a for n in layers[-1]]
+        self._forward_version = self._version
+        return float(np.mean(self.loss.value(Z, A, T, axis=1))) + self._decay()
+
+    def _gradients(self, X: np.ndarray, T: np.ndarray) -> float:
+        """Leave ∂J/∂W (batch mean + λW) and ∂J/∂b in the objects; return J(W,b) (eq. 6) at these weights."""
+        layers = self._structure()
+        engine.zero_grads(layers)
+        Z, A = np.empty(T.shape), np.empty(T.shape)
+        for k, (x, t) in enumerate(zip(X.tolist(), T.tolist())):
+            engine.forward(layers, x)
+            engine.backward(layers, t, self.loss)
+            Z[k] = [n.z for n in layers[-1]]
+            A[k] = [n.a for n in layers[-1]]
+        self._forward_version = self._version
+        m, lam = X.shape[0], self.weight_decay
+        for conns in self._connections:
+            for c in conns:
+                c.grad = c.grad / m + lam * c.weight
+        for layer in layers[1:]:
+            for n in layer:
+                n.bias_grad /= m
+        return float(np.mean(self.loss.value(Z, A, T, axis=1))) + self._decay()
+
+    def cost(self, X, Y) -> float:
+        """J(W,b) = (1/m) Σ_k J(W,b; x^(k), y^(k)) + (λ/2) Σ_l Σ_ij (W_ij^(l))²; X has one example per row."""
+        return self._cost(*self._check_data(X, Y))
+
+    def gradients(self, X, Y) -> Parameters:
+        """[(∂J/∂W^(1), ∂J/∂b^(1)), …] of the batch cost J(W,b), by the scalar engine.
+
+        ∂J/∂W_ij^(l) = (1/m) Σ_k δ_i^(l+1) a_j^(l) + λ W_ij^(l);  ∂J/∂b_i^(l) = (1/m) Σ_k δ_i^(l+1).
+        The same numbers are left in Connection.grad and Neuron.bias_grad (0 in dW where pruned).
+        """
+        self._gradients(*self._check_data(X, Y))
+        return self._gradient_matrices()
+
+    def _gradient_matrices(self) -> Parameters:
+        grads = []
+        for l in range(1, self.n_layers):
+            dW = np.zeros((self.sizes[l], self.sizes[l - 1]))
+            for c in self._connections[l - 1]:
+                dW[c.i - 1, c.j - 1] = c.grad
+            grads.append((dW, np.array([n.bias_grad for n in self._layers[l]])))
+        return grads
+
+    def _step(self, X: np.ndarray, T: np.ndarray, lr: float) -> float:
+        cost = self._gradients(X, T)
+        for conns in self._connections:
+            for c in conns:
+                c.weight -= lr * c.grad
+        for layer in self._layers[1:]:
+            for n in layer:
+                n.bias -= lr * n.bias_grad
+        return cost
+
+    def step(self, X, Y, lr: float) -> float:
+        """One gradient-descent update (eqs. 7–8): W ← W − α ∂J/∂W, b ← b − α ∂J/∂b. Returns J before it."""
+        return self._step(*self._check_data(X, Y), check_number(lr, "lr", positive=True))
+
+    def fit(self, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed: int | None = None,
+            progress: bool | None = None, callback=None) -> list[float]:
+        """Gradient descent for ``epochs`` passes over the data; returns J(W,b) on (X, Y) after each epoch.
+
+        See :func:`neurosim.training.fit` for mini-batches, shuffling, progress and divergence.
+        """
+        from .training import fit
+        return fit(self, X, Y, epochs, lr, batch_size=batch_size, seed=seed, progress=progress, callback=callback)
+
+    def predict(self, X) -> np.ndarray:
+        """a^(n_l) for every row of X: an array of shape (m, s_{n_l})."""
+        X = as_inputs(X, self.sizes[0])
+        layers = self._structure()
+        out = np.empty((X.shape[0], self.sizes[-1]))
+        for k, x in enumerate(X.tolist()):
+            engine.forward(layers, x)
+            out[k] = [n.a for n in layers[-1]]
+        self._forward_version = self._version
+        return out
+
+    # --- files ----------------------------------------------------------------------------------
+
+    def save(self, path: str | PathLike) -> None:
+        """Write the network to ``path`` as JSON, atomically. See :mod:`neurosim.io`."""
+        from .io import save_network
+        save_network(self, path)
+
+    @classmethod
+    def load(cls, path: str | PathLike) -> Network:
+        """Read a network written by :meth:`save`; a malformed file is a ValueError saying what is wrong."""
+        from .io import load_network
+        return load_network(path)
+
+    def __repr__(self) -> str:
+        hidden = sorted({a.name for a in self.activations[:-1]})
+        n_conn = self._graph.number_of_edges()
+        return (f"Network({self.sizes}, activation={'/'.join(hidden) or '-'}, output={self.activations[-1].name}, "
+                f"loss={self.loss.name}, weight_decay={self.weight_decay:g}, connections={n_conn})")

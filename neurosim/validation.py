@@ -1,0 +1,158 @@
+"""Checks of user input shared by both engines: every error names the parameter, what was expected
+and what came, so that nobody meets a bare KeyError or IndexError from inside numpy or networkx."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+
+from .activations import Activation, get_activation
+from .losses import Loss, get_loss
+
+
+def check_sizes(sizes: Sequence[int]) -> list[int]:
+    """[s_1, …, s_{n_l}]: at least two layers, each a whole number >= 1."""
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence | np.ndarray):
+        raise TypeError(f"sizes: expected a list of layer widths such as [3, 4, 2], got {sizes!r}")
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"sizes: expected at least 2 layers (input and output), got {sizes!r}")
+    for l, s in enumerate(sizes, start=1):
+        if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1:
+            raise ValueError(f"sizes: layer {l} must have a whole number >= 1 of neurons, got {s!r}")
+    return [int(s) for s in sizes]
+
+
+def check_number(value, name: str, *, positive: bool = False) -> float:
+    """A finite real number, >= 0 (or > 0 with ``positive``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{name}: expected a finite number, got {value!r}")
+    if value < 0 or (positive and value == 0):
+        raise ValueError(f"{name}: expected a {'positive' if positive else 'non-negative'} number, got {value!r}")
+    return float(value)
+
+
+def check_layer(l, n_layers: int, name: str = "l", *, first: int = 1, last: int | None = None) -> int:
+    """A 1-based layer number in [first, last]."""
+    last = n_layers if last is None else last
+    if isinstance(l, bool) or not isinstance(l, numbers.Integral) or not first <= l <= last:
+        raise ValueError(f"{name}: expected a layer number from {first} to {last}, got {l!r}")
+    return int(l)
+
+
+def check_index(i, size: int, name: str, layer: int) -> int:
+    """A 1-based neuron number of a layer with ``size`` neurons."""
+    if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not 1 <= i <= size:
+        raise ValueError(f"{name}: layer {layer} has neurons 1 to {size} (1-based), got {i!r}")
+    return int(i)
+
+
+def resolve_activations(activation, output, loss: str | Loss, n_layers: int) -> tuple[list[Activation], Loss]:
+    """The activation of each layer l = 2 … n_l (a list of n_l − 1) and the Loss, with their pairing checked.
+
+    ``output=None`` takes softmax for cross_entropy, sigmoid for binary_cross_entropy and otherwise
+    the hidden activation (Van Vaerenbergh's single f).
+    """
+    loss = get_loss(loss)
+    n_hidden = n_layers - 2
+    if isinstance(activation, (list, tuple)):
+        if len(activation) != n_hidden:
+            raise ValueError(f"activation: a list needs one entry per hidden layer (l = 2 … {n_layers - 1}), "
+                             f"i.e. {n_hidden}, got {len(activation)}")
+        hidden = [get_activation(a, f"activation[{k}]") for k, a in enumerate(activation)]
+        default_output = hidden[-1] if hidden else None
+    else:
+        hidden = [get_activation(activation)] * n_hidden
+        default_output = get_activation(activation)
+    for k, act in enumerate(hidden):
+        if not act.elementwise:
+            raise ValueError(f"activation: {act.name!r} (layer {k + 2}) is allowed only as the output activation")
+    if output is None:
+        output = loss.paired_output or default_output
+    out = get_activation(output, "output")
+    if loss.paired_output and out.name != loss.paired_output:
+        raise ValueError(f"output: loss {loss.name!r} needs output={loss.paired_output!r}, got {out.name!r}")
+    if out.name == "softmax" and loss.name != "cross_entropy":
+        raise ValueError(f"output: 'softmax' is allowed only with loss='cross_entropy', got loss={loss.name!r}")
+    return [*hidden, out], loss
+
+
+def as_array(value, name: str) -> np.ndarray:
+    """``value`` as a float array with every entry finite."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected numbers, got {type(value).__name__} that numpy cannot read as floats")
+    if not np.all(np.isfinite(arr)):
+        bad = tuple(int(k) for k in np.argwhere(~np.isfinite(arr))[0])
+        raise ValueError(f"{name}: contains NaN or inf (first at index {bad}: {arr[bad]})")
+    return arr
+
+
+def as_inputs(X, n_in: int, name: str = "X") -> np.ndarray:
+    """X of shape (m, s_1), one example per row, finite."""
+    X = as_array(X, name)
+    if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0:
+        hint = " (one example per row; for one input use X.reshape(-1, 1))" if X.ndim == 1 else ""
+        raise ValueError(f"{name}: expected shape (m, {n_in}) with m >= 1, got {X.shape}{hint}")
+    return X
+
+
+def as_input(x, n_in: int, name: str = "x") -> np.ndarray:
+    """One example x of shape (s_1,), finite."""
+    x = as_array(x, name)
+    if x.shape != (n_in,):
+        raise ValueError(f"{name}: expected shape ({n_in},), got {x.shape}")
+    return x
+
+
+def as_targets(Y, loss: Loss, n_out: int, m: int, name: str = "Y") -> np.ndarray:
+    """Targets as a float array (m, s_{n_l}): class labels (cross_entropy) become one-hot rows."""
+    Y = as_array(Y, name)
+    if loss.name == "cross_entropy":
+        if Y.ndim == 1:
+            return _one_hot(Y, n_out, m, name)
+        if Y.shape != (m, n_out):
+            raise ValueError(f"{name}: expected {m} integer class labels of shape ({m},) or one-hot rows of shape "
+                             f"({m}, {n_out}), got {Y.shape}")
+        if not (np.all((Y == 0) | (Y == 1)) and np.all(Y.sum(axis=1) == 1)):
+            row = int(np.argmax(~(np.all((Y == 0) | (Y == 1), axis=1) & (Y.sum(axis=1) == 1))))
+            raise ValueError(f"{name}: rows must be one-hot (a single 1, the rest 0); row {row} is {Y[row].tolist()}")
+        return Y
+    if Y.ndim == 1 and n_out == 1 and Y.shape[0] == m:
+        Y = Y.reshape(m, 1)
+    if Y.shape != (m, n_out):
+        raise ValueError(f"{name}: expected shape ({m}, {n_out}) (one target row per example), got {Y.shape}")
+    if loss.name == "binary_cross_entropy" and (np.any(Y < 0) or np.any(Y > 1)):
+        raise ValueError(f"{name}: binary_cross_entropy needs targets in [0, 1], got values from {Y.min()} to {Y.max()}")
+    return Y
+
+
+def as_target(y, loss: Loss, n_out: int, name: str = "y") -> np.ndarray:
+    """One example's target as a float vector (s_{n_l},): a class label (cross_entropy) becomes one-hot."""
+    arr = as_array(y, name)
+    if loss.name == "cross_entropy" and arr.ndim == 0:
+        return as_targets(arr.reshape(1), loss, n_out, 1, name)[0]
+    if arr.ndim == 0 and n_out == 1:
+        arr = arr.reshape(1)
+    if arr.shape != (n_out,):
+        what = "a class label or a one-hot vector" if loss.name == "cross_entropy" else "a target vector"
+        raise ValueError(f"{name}: expected {what} of shape ({n_out},), got shape {arr.shape}")
+    return as_targets(arr.reshape(1, n_out), loss, n_out, 1, name)[0]
+
+
+def _one_hot(labels: np.ndarray, n_out: int, m: int, name: str) -> np.ndarray:
+    if labels.shape != (m,):
+        raise ValueError(f"{name}: expected {m} class labels, got shape {labels.shape}")
+    if not np.all(labels == np.round(labels)):
+        k = int(np.argmax(labels != np.round(labels)))
+        raise ValueError(f"{name}: class labels must be integers 0 … {n_out - 1}; entry {k} is {labels[k]}")
+    if np.any(labels < 0) or np.any(labels >= n_out):
+        k = int(np.argmax((labels < 0) | (labels >= n_out)))
+        raise ValueError(f"{name}: class labels must be 0 … {n_out - 1} (one per output neuron); "
+                         f"entry {k} is {int(labels[k])}")
+    T = np.zeros((m, n_out))
+    T[np.arange(m), labels.astype(int)] = 1.0
+    return T
