@@ -75,7 +75,8 @@ def network_from_dict(data, source: str = "the data"):
     bad = f"malformed neurosim file {source}:"
     _require(isinstance(data, dict), f"{bad} expected a JSON object, got {type(data).__name__}")
     _require(data.get("format") == FORMAT, f"{bad} 'format' should be {FORMAT!r}, got {data.get('format')!r}")
-    _require(data.get("version") == VERSION, f"{bad} unsupported 'version' {data.get('version')!r} (expected {VERSION})")
+    _require(data.get("version") == VERSION,
+             f"{bad} unsupported 'version' {data.get('version')!r} (expected {VERSION})")
     for key in ("sizes", "activations", "loss", "weight_decay", "weights", "biases", "pruned"):
         _require(key in data, f"{bad} the field {key!r} is missing")
     sizes, acts = data["sizes"], data["activations"]

@@ -84,7 +84,7 @@ def as_array(value, name: str) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name}: expected numbers, got {type(value).__name__} that numpy cannot read as floats")
+        raise ValueError(f"{name}: expected numbers, got {type(value).__name__} that is not numeric") from None
     if not np.all(np.isfinite(arr)):
         bad = tuple(int(k) for k in np.argwhere(~np.isfinite(arr))[0])
         raise ValueError(f"{name}: contains NaN or inf (first at index {bad}: {arr[bad]})")
@@ -126,7 +126,8 @@ def as_targets(Y, loss: Loss, n_out: int, m: int, name: str = "Y") -> np.ndarray
     if Y.shape != (m, n_out):
         raise ValueError(f"{name}: expected shape ({m}, {n_out}) (one target row per example), got {Y.shape}")
     if loss.name == "binary_cross_entropy" and (np.any(Y < 0) or np.any(Y > 1)):
-        raise ValueError(f"{name}: binary_cross_entropy needs targets in [0, 1], got values from {Y.min()} to {Y.max()}")
+        raise ValueError(f"{name}: binary_cross_entropy needs targets in [0, 1], "
+                         f"got values from {Y.min()} to {Y.max()}")
     return Y
 
 

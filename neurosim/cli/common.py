@@ -17,7 +17,7 @@ def int_list(text: str) -> list[int]:
     try:
         return [int(s) for s in text.replace(" ", "").split(",") if s]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas, such as 3,4,2; got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected whole numbers such as 3,4,2; got {text!r}") from None
 
 
 def float_list(text: str) -> list[float]:
@@ -25,7 +25,7 @@ def float_list(text: str) -> list[float]:
     try:
         return [float(s) for s in text.replace(" ", "").split(",") if s]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, such as 0.5,-0.2; got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected numbers such as 0.5,-0.2; got {text!r}") from None
 
 
 def add_network_options(parser: argparse.ArgumentParser, example_option: bool = True) -> None:
