@@ -7,6 +7,7 @@ Van Vaerenbergh's indexing (W_ij^(l) runs from neuron j of layer l to neuron i o
 __version__ = "0.1.0"
 
 from .activations import Activation
+from . import datasets, examples
 from .examples import example
 from .graph import Connection, Neuron
 from .losses import Loss
@@ -21,5 +22,7 @@ __all__ = [
     "Network",
     "Neuron",
     "__version__",
+    "datasets",
     "example",
+    "examples",
 ]
