@@ -6,8 +6,8 @@ Van Vaerenbergh's indexing (W_ij^(l) runs from neuron j of layer l to neuron i o
 
 __version__ = "0.1.0"
 
-from .activations import Activation
 from . import datasets, examples
+from .activations import Activation
 from .examples import example
 from .graph import Connection, Neuron
 from .losses import Loss
