@@ -247,27 +247,31 @@ class Network:
             return 0.0
         return 0.5 * self.weight_decay * sum(c.weight ** 2 for conns in self._connections for c in conns)
 
-    def _cost(self, X: np.ndarray, T: np.ndarray) -> float:
+    def _run(self, X: np.ndarray, T: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Forward every row of X through the engine (and backward, adding up gradients, when targets T are
+        given); returns the output layer's z and a, one row per example."""
         layers = self._structure()
-        Z, A = np.empty(T.shape), np.empty(T.shape)
+        output = layers[-1]
+        Z, A = np.empty((X.shape[0], len(output))), np.empty((X.shape[0], len(output)))
+        targets = T.tolist() if T is not None else None
         for k, x in enumerate(X.tolist()):
             engine.forward(layers, x)
-            Z[k] = [n.z for n in layers[-1]]
-            A[k] = [n.a for n in layers[-1]]
+            if targets is not None:
+                engine.backward(layers, targets[k], self.loss)
+            Z[k] = [n.z for n in output]
+            A[k] = [n.a for n in output]
         self._forward_version = self._version
+        return Z, A
+
+    def _cost(self, X: np.ndarray, T: np.ndarray) -> float:
+        Z, A = self._run(X)
         return float(np.mean(self.loss.value(Z, A, T, axis=1))) + self._decay()
 
     def _gradients(self, X: np.ndarray, T: np.ndarray) -> float:
         """Leave ∂J/∂W (batch mean + λW) and ∂J/∂b in the objects; return J(W,b) (eq. 6) at these weights."""
         layers = self._structure()
         engine.zero_grads(layers)
-        Z, A = np.empty(T.shape), np.empty(T.shape)
-        for k, (x, t) in enumerate(zip(X.tolist(), T.tolist())):
-            engine.forward(layers, x)
-            engine.backward(layers, t, self.loss)
-            Z[k] = [n.z for n in layers[-1]]
-            A[k] = [n.a for n in layers[-1]]
-        self._forward_version = self._version
+        Z, A = self._run(X, T)
         m, lam = X.shape[0], self.weight_decay
         for conns in self._connections:
             for c in conns:
@@ -324,14 +328,7 @@ class Network:
 
     def predict(self, X) -> np.ndarray:
         """a^(n_l) for every row of X: an array of shape (m, s_{n_l})."""
-        X = as_inputs(X, self.sizes[0])
-        layers = self._structure()
-        out = np.empty((X.shape[0], self.sizes[-1]))
-        for k, x in enumerate(X.tolist()):
-            engine.forward(layers, x)
-            out[k] = [n.a for n in layers[-1]]
-        self._forward_version = self._version
-        return out
+        return self._run(as_inputs(X, self.sizes[0]))[1]
 
     # --- files ----------------------------------------------------------------------------------
 
