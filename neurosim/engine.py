@@ -58,9 +58,10 @@ def backward(layers: Sequence[Sequence[Neuron]], t: Sequence[float], loss: Loss)
     output = layers[-1]
     df = output[0].activation.df_scalar if output[0].activation.elementwise else None
     for neuron, t_i in zip(output, t):
-        neuron.delta = loss.delta(df, neuron.z, neuron.a, t_i)
-        neuron.bias_grad += neuron.delta
+        neuron.delta = delta = loss.delta(df, neuron.z, neuron.a, t_i)
+        neuron.bias_grad += delta
     for layer in reversed(layers[1:-1]):
+        df = layer[0].activation.df_scalar
         for neuron in layer:
             a = neuron.a
             messages = 0.0
@@ -68,8 +69,8 @@ def backward(layers: Sequence[Sequence[Neuron]], t: Sequence[float], loss: Loss)
                 delta_j = c.target.delta
                 messages += delta_j * c.weight   # the message δ_j W_ji sent back along this connection
                 c.grad += delta_j * a            # ∂J/∂W_ji = δ_j a_i, while both numbers are at hand
-            neuron.delta = messages * neuron.activation.df_scalar(neuron.z)
-            neuron.bias_grad += neuron.delta
+            neuron.delta = delta = messages * df(neuron.z)
+            neuron.bias_grad += delta
     for neuron in layers[0]:
         a = neuron.a
         for c in neuron.outgoing:

@@ -60,14 +60,20 @@ class Network:
              for i in range(1, s + 1)]
             for l, s in enumerate(self.sizes, start=1)
         ]
+        # One key tuple per neuron, shared by every edge that touches it: networkx keeps the key objects it is
+        # given in its adjacency dicts, so fresh tuples per edge would cost ~110 bytes per connection.
+        keys = [[n.key for n in layer] for layer in self._layers]
         self._graph = NeuronGraph()
-        self._graph.add_nodes_from((n.key, {"neuron": n}) for layer in self._layers for n in layer)
+        self._graph.add_nodes_from((key, {"neuron": n}) for layer, ks in zip(self._layers, keys)
+                                   for n, key in zip(layer, ks))
         for l in range(1, self.n_layers):
             gain = math.sqrt(2.0) if self.activations[l - 1].name in _RECTIFIERS else 1.0
             W = rng.normal(0.0, gain / math.sqrt(self.sizes[l - 1]), size=(self.sizes[l], self.sizes[l - 1]))
+            sources = list(zip(self._layers[l - 1], keys[l - 1]))
             self._graph.add_edges_from(
-                (src.key, dst.key, {"connection": Connection(src, dst, W[dst.index - 1, src.index - 1])})
-                for dst in self._layers[l] for src in self._layers[l - 1]
+                (src_key, dst_key, {"connection": Connection(src, dst, w)})
+                for dst, dst_key, row in zip(self._layers[l], keys[l], W.tolist())
+                for (src, src_key), w in zip(sources, row)
             )
         self._version = -1
         self._forward_version: int | None = None
@@ -252,16 +258,19 @@ class Network:
         given); returns the output layer's z and a, one row per example."""
         layers = self._structure()
         output = layers[-1]
-        Z, A = np.empty((X.shape[0], len(output))), np.empty((X.shape[0], len(output)))
+        # Python lists collect the rows: one array conversion per batch is cheaper than one per example.
+        Z, A = [], []
         targets = T.tolist() if T is not None else None
         for k, x in enumerate(X.tolist()):
             engine.forward(layers, x)
             if targets is not None:
                 engine.backward(layers, targets[k], self.loss)
-            Z[k] = [n.z for n in output]
-            A[k] = [n.a for n in output]
-        self._forward_version = self._version
-        return Z, A
+            Z.append([n.z for n in output])
+            A.append([n.a for n in output])
+        # The neurons now hold the last row's numbers; backward(y) must not mistake them for a forward(x).
+        self._forward_version = None
+        shape = (X.shape[0], len(output))
+        return np.array(Z, dtype=float).reshape(shape), np.array(A, dtype=float).reshape(shape)
 
     def _cost(self, X: np.ndarray, T: np.ndarray) -> float:
         Z, A = self._run(X)

@@ -310,3 +310,13 @@ def test_reprs_are_readable():
     assert repr(net.neuron(1, 1)) == "Neuron(1, 1, input, a=1)"
     assert repr(net.connection(2, 1, 2)) == "Connection(W_12^(2)=-0.5, grad=-2)"
     assert repr(net).startswith("Network([2, 2, 1], activation=relu, output=identity, loss=half_sse")
+
+
+def test_backward_after_a_batch_pass_needs_its_own_forward():
+    net = ns.Network([2, 2, 1], seed=0)
+    X, Y = [[0.0, 1.0], [1.0, 0.5]], [[1.0], [0.0]]
+    for batch_pass in (lambda: net.cost(X, Y), lambda: net.predict(X), lambda: net.gradients(X, Y)):
+        net.forward([0.3, 0.3])
+        batch_pass()
+        with pytest.raises(RuntimeError, match="forward"):
+            net.backward([1.0])

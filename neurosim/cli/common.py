@@ -28,8 +28,8 @@ def float_list(text: str) -> list[float]:
         raise argparse.ArgumentTypeError(f"expected numbers such as 0.5,-0.2; got {text!r}") from None
 
 
-def add_network_options(parser: argparse.ArgumentParser, example_option: bool = True) -> None:
-    """Add the options that choose the network (and, for one example, its input and target)."""
+def add_network_options(parser: argparse.ArgumentParser, example_option: bool = True):
+    """Add the options that choose the network (and, for one example, its input and target); returns their group."""
     g = parser.add_argument_group("network", "Without --sizes or --load, the source-note example is used.")
     if example_option:
         g.add_argument("--example", choices=NAMES, default=None,
@@ -43,6 +43,7 @@ def add_network_options(parser: argparse.ArgumentParser, example_option: bool = 
     g.add_argument("--weight-decay", type=float, default=0.0, metavar="λ", help="weight decay λ (default: 0)")
     g.add_argument("--seed", type=int, default=0, help="seed of the weights and of generated data (default: 0)")
     g.add_argument("--load", metavar="FILE", help="a network saved with --save / Network.save (JSON)")
+    return g
 
 
 def network_from_args(args: argparse.Namespace):

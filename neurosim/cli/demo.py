@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 import numpy as np
 
+from ..bridge import layer_bridge
+from ..equivalence import compare
 from ..examples import DEFAULT, NAMES, example
 from ..notation import symbol
+from ..trace import trace
+from .step import print_all
 
 
 def register(sub) -> None:
     p = sub.add_parser("demo", help="one forward and backward pass of a source note's network, every number shown",
                        description="Build the 3-4-2 sigmoid network of the 'Backpropagation of Gradients' note "
                                    "(or --example NAME), run one forward and one backward pass, and print every "
-                                   "z, a and δ by its symbol in Van Vaerenbergh's notation.")
+                                   "z, a and δ by its symbol in Van Vaerenbergh's notation; then step through every "
+                                   "number with its formula, show the hidden layer as matrices (the bridge) and "
+                                   "check the scalar engine against the matrix twin.")
     p.add_argument("--example", choices=NAMES, default=DEFAULT, help=f"which network (default: {DEFAULT})")
     p.set_defaults(run=run)
 
@@ -40,4 +47,16 @@ def run(args: argparse.Namespace) -> int:
         for n in net.layer(l):
             print(f"  {symbol('delta', l, n.index):>9} = {n.delta: .6f}")
     print(f"\nCost of this example: J = {net.cost(ex.x[None, :], ex.Y[:1]):.6f}")
-    return 0
+
+    # The same pass again, every number with the formula that produced it.
+    steps = trace(net, ex.x, ex.y)
+    print(f"\n=== Step by step: all {len(steps)} numbers in the order the neurons compute them "
+          "(interactive: neurosim step) ===\n")
+    print_all(steps, sys.stdout)
+    hidden = 2
+    print(f"\n=== The bridge for the hidden layer l = {hidden}: the same numbers as matrices (neurosim bridge) ===\n")
+    print(layer_bridge(net, ex.x, ex.y, hidden).text())
+    report = compare(net, ex.X, ex.Y)
+    print(f"\n=== Equivalence check on the batch of {len(ex.X)} examples (neurosim check) ===")
+    print(report.verdict())
+    return 0 if report.ok else 1

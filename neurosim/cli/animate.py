@@ -1,0 +1,78 @@
+"""``neurosim animate``: write the animation of one forward and backward pass (.gif, .html or .mp4)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..notation import NOTATIONS
+from .common import add_network_options, float_list
+from .step import example_from_args
+
+DEFAULT_OUT = "neurosim-backprop.gif"
+_MIN_SIZE = (640, 480)
+_FIGSIZE = (8.0, 6.0)
+
+
+def _phase_list(text: str) -> list[str]:
+    return [s for s in text.replace(" ", "").split(",") if s]
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "animate", help="animate the error terms flowing back through the drawn network (.gif, .html, .mp4)",
+        description="Draw the network and animate one example's passes, one frame per step of 'neurosim step': "
+                    "each neuron's z and a (forward), each neuron receiving its messages δ_j·W_ji and its δ "
+                    "appearing (backward), each connection recoloured by ∂J/∂W (gradient). Every frame's caption "
+                    "is the step's formula with the numbers. The file type follows --out: .gif (Pillow), .html "
+                    "(a self-contained player with buttons and a slider) or .mp4 (needs ffmpeg on PATH).")
+    add_network_options(p)
+    g = p.add_argument_group("animation")
+    g.add_argument("--input", type=float_list, metavar="X1,X2,...",
+                   help="the example's input x (default: the first example of the batch)")
+    g.add_argument("--target", type=float_list, metavar="Y1,Y2,...",
+                   help="its target y (a class label 0 … K−1 or one-hot for cross_entropy)")
+    g.add_argument("--phases", type=_phase_list, default=["forward", "backward", "gradient"], metavar="P1,P2",
+                   help="which steps become frames: forward, backward, gradient, comma-separated (default: all)")
+    g.add_argument("--fps", type=float, default=2.0, help="frames per second (default: 2)")
+    g.add_argument("--dpi", type=float, default=100.0,
+                   help="pixels per inch of the 8×6-inch frames (default: 100, i.e. 800×600; at least 80)")
+    g.add_argument("--notation", choices=NOTATIONS, default="vv", help="printed symbols (default: vv)")
+    g.add_argument("--out", default=DEFAULT_OUT, metavar="FILE",
+                   help=f"where to write: .gif, .html or .mp4 (default: {DEFAULT_OUT} in this folder)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..animate import FORMATS, animate, check_phases, ffmpeg_available, save
+
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"--out: expected a file name ending in {', '.join(FORMATS)}, got {args.out!r}")
+    if suffix == ".mp4" and not ffmpeg_available():
+        print("neurosim animate: error: writing .mp4 needs ffmpeg, which is not on PATH; "
+              f"install ffmpeg, or write a GIF instead: --out {out.with_suffix('.gif')}", file=sys.stderr)
+        return 2
+    if not out.parent.is_dir():
+        raise ValueError(f"--out: the folder {str(out.parent)!r} does not exist")
+    phases = check_phases(args.phases)
+    if not args.fps > 0:
+        raise ValueError(f"--fps: expected a positive number, got {args.fps:g}")
+    size = (round(_FIGSIZE[0] * args.dpi), round(_FIGSIZE[1] * args.dpi))
+    if size[0] < _MIN_SIZE[0] or size[1] < _MIN_SIZE[1]:
+        raise ValueError(f"--dpi: frames must be at least {_MIN_SIZE[0]}×{_MIN_SIZE[1]} pixels; --dpi {args.dpi:g} "
+                         f"gives {size[0]}×{size[1]} (use 80 or more)")
+
+    net, x, y, title = example_from_args(args)
+    anim = animate(net, x, y, phases=phases, fps=args.fps, dpi=args.dpi, figsize=_FIGSIZE, notation=args.notation)
+    print(f"neurosim animate: {title}; {len(anim.steps)} frames ({', '.join(phases)}), {size[0]}×{size[1]} pixels",
+          flush=True)
+    try:
+        written = save(anim, out, fps=args.fps)
+    except OSError as exc:
+        print(f"neurosim animate: error: cannot write {str(out)!r}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {written.resolve()}")
+    return 0

@@ -1,0 +1,69 @@
+"""``neurosim bench``: the cost of neuron-level thinking, measured against the plain-Python and numpy floors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from .. import bench
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "bench", help="time the scalar engine and the matrix twin against their floors",
+        description="Time forward + backward + gradients per example for the scalar engine (one Neuron at a "
+                    "time), a bare plain-Python loop doing the same arithmetic (its floor), the matrix twin on "
+                    "one example and on a batch of 256, and bare numpy (the twin's floor); show how the time "
+                    "grows from 10 to 100,000 connections, what building the graph costs in time and memory, "
+                    "and how long the default animation takes to render.",
+        epilog="Times are the best of several repeats (medians are in --json). On a busy machine they wander: "
+               "compare the ratios, which are measured with the engines interleaved; OPENBLAS_NUM_THREADS=1 "
+               "steadies the batched numpy numbers. See docs/performance.md.")
+    p.add_argument("--quick", action="store_true",
+                   help="fewer repeats, networks up to 10,000 connections and no animation render: a few seconds "
+                        "instead of about half a minute")
+    p.add_argument("--json", metavar="FILE", help="also write every number, the machine and the targets as JSON")
+    p.add_argument("--plot", metavar="FILE",
+                   help="also draw time against connections for each engine, log-log (format from the extension, "
+                        "e.g. .png, .svg, .pdf)")
+    p.add_argument("--no-animation", action="store_true", help="skip timing the animation render")
+    p.set_defaults(run=run)
+
+
+def _check_output(path: str | None, option: str) -> None:
+    if path is None:
+        return
+    parent = Path(path).expanduser().resolve().parent
+    if not parent.is_dir():
+        raise ValueError(f"{option}: the folder {str(parent)!r} does not exist")
+    if Path(path).is_dir():
+        raise ValueError(f"{option}: expected a file name, got the folder {path!r}")
+
+
+def run(args: argparse.Namespace) -> int:
+    # Check the output paths before a minute of measuring, not after.
+    _check_output(args.json, "--json")
+    _check_output(args.plot, "--plot")
+    if args.plot:
+        ext = Path(args.plot).suffix.lower().lstrip(".")
+        formats = bench.supported_plot_formats()
+        if ext not in formats:
+            raise ValueError(f"--plot: expected a file name ending in one of {', '.join(sorted(formats))}; "
+                             f"got {args.plot!r}")
+    progress = (lambda message: print(f"  measuring: {message} …", file=sys.stderr)) if sys.stderr.isatty() else None
+    report = bench.run(quick=args.quick, animation=not args.no_animation, progress=progress)
+    print(bench.format_report(report))
+    if args.json:
+        tmp = f"{args.json}.tmp{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(report, fh, indent=2)
+            fh.write("\n")
+        os.replace(tmp, args.json)
+        print(f"\nwrote {args.json}")
+    if args.plot:
+        bench.plot(report, args.plot)
+        print(f"wrote {args.plot}")
+    return 0

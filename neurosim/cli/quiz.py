@@ -1,0 +1,126 @@
+"""``neurosim quiz``: compute one z, a, δ or gradient by hand; a wrong answer gets the worked solution and
+the most likely mistake."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from ..activations import ACTIVATIONS, ALIASES
+from ..losses import LOSSES
+from ..quiz import ASK_CHOICES, Quiz, parse_answer
+from .common import int_list
+
+_HINT = "Please type a number such as 0.25, -0.031 or 1.5e-2 (or 'q' to stop)."
+_QUIT = {"q", "quit", "exit"}
+
+
+def register(sub) -> None:
+    acts = sorted([*ACTIVATIONS, *ALIASES])
+    p = sub.add_parser(
+        "quiz", help="compute one z, a, δ or gradient by hand and get your mistake diagnosed",
+        description="Show a small random network (one-decimal weights, biases and inputs, so the arithmetic is "
+                    "doable by hand) and ask for one quantity. A right answer (within --tol) is confirmed; a wrong "
+                    "one gets the expected value, the worked solution and the most likely mistake, found by "
+                    "computing common mistakes on the same network. Ctrl-D or 'q' ends with the score so far.")
+    p.add_argument("--ask", choices=ASK_CHOICES, default="any",
+                   help="what to ask for: z, a, delta (δ = ∂J/∂z), grad (∂J/∂W_ij) or any (default)")
+    p.add_argument("--rounds", type=int, default=1, metavar="N", help="number of questions (default: 1)")
+    p.add_argument("--tol", type=float, default=1e-2,
+                   help="relative tolerance of a right answer (default: 1e-2; absolute 0.01·tol near zero)")
+    p.add_argument("--sizes", type=int_list, default=[2, 2, 2], metavar="S1,S2,...",
+                   help="layer widths, input first (default: 2,2,2)")
+    p.add_argument("--activation", default="sigmoid", metavar="NAME",
+                   help=f"hidden activation(s), one name or one per hidden layer comma-separated ({', '.join(acts)})")
+    p.add_argument("--output", default=None, metavar="NAME", help="output activation (default: as the loss needs)")
+    p.add_argument("--loss", default="half_sse", choices=sorted(LOSSES), help="loss (default: half_sse)")
+    p.add_argument("--decimals", type=int, default=1,
+                   help="decimals of the weights, biases, inputs and targets (default: 1)")
+    p.add_argument("--figure", metavar="FILE",
+                   help="also draw each question's network (weights and biases) to FILE (PNG, PDF, SVG…); "
+                        "with several rounds, round k goes to FILE with -k before the suffix")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed of the first question (round k uses seed + k − 1; default: a fresh one, printed)")
+    p.set_defaults(run=run)
+
+
+def _read_answer(prompt: str) -> float | None:
+    """Ask until a number comes; None when the learner quits (EOF or 'q')."""
+    while True:
+        try:
+            text = input(prompt)
+        except EOFError:
+            print()
+            return None
+        if not sys.stdin.isatty():
+            print(text)   # piped answers are not echoed by a terminal; show them so the transcript reads well
+        if text.strip().lower() in _QUIT:
+            return None
+        try:
+            return parse_answer(text)
+        except (TypeError, ValueError):
+            print(_HINT)
+
+
+def _figure_path(path: str, k: int, rounds: int) -> Path:
+    p = Path(path)
+    return p if rounds == 1 else p.with_name(f"{p.stem}-{k}{p.suffix}")
+
+
+def _draw(quiz: Quiz, path: Path) -> None:
+    from ..draw import draw
+    fig = draw(quiz.net, show="weight",
+               title=f"neurosim quiz: W and b of the network (numbers in the table); find {quiz.mathtext}")
+    fig.savefig(path)
+
+
+def _score(right: int, asked: int) -> str:
+    return f"Score: {right}/{asked}"
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.rounds < 1:
+        raise ValueError(f"--rounds: expected a whole number >= 1, got {args.rounds}")
+    if not args.tol > 0:
+        raise ValueError(f"--tol: expected a positive number, got {args.tol}")
+    seed = args.seed if args.seed is not None else int(np.random.SeedSequence().entropy % 1_000_000)
+    activation = args.activation.split(",") if "," in args.activation else args.activation
+
+    def make(k: int) -> Quiz:
+        return Quiz(seed=seed + k, sizes=args.sizes, activation=activation, output=args.output, loss=args.loss,
+                    ask=args.ask, tol=args.tol, decimals=args.decimals)
+
+    first = make(0)   # a bad option fails here, before the learner has typed anything
+    if args.figure:
+        suffix = Path(args.figure).suffix.lower().lstrip(".")
+        if suffix not in ("png", "pdf", "svg", "jpg", "jpeg", "eps", "ps", "webp", "tif", "tiff"):
+            raise ValueError(f"--figure: expected a file name ending in .png, .pdf or .svg, got {args.figure!r}")
+        if not Path(args.figure).resolve().parent.is_dir():
+            raise ValueError(f"--figure: the folder of {args.figure!r} does not exist")
+    print(f"neurosim quiz: {args.rounds} question{'s' if args.rounds > 1 else ''}, seed {seed} "
+          f"(rerun with --seed {seed} for the same ones). Type a number; 'q' or Ctrl-D stops.")
+    right = asked = 0
+    try:
+        for k in range(1, args.rounds + 1):
+            quiz = first if k == 1 else make(k - 1)
+            print(f"\n--- Question {k} of {args.rounds} " + "-" * 40)
+            print(quiz.question)
+            if args.figure:
+                path = _figure_path(args.figure, k, args.rounds)
+                _draw(quiz, path)
+                print(f"(drawing of this network: {path})")
+            answer = _read_answer(f"{quiz.symbol} = ")
+            if answer is None:
+                break
+            asked += 1
+            result = quiz.check(answer)
+            right += result.correct
+            print(result)
+    except KeyboardInterrupt:
+        print(f"\nStopped. {_score(right, asked)}")
+        return 130
+    print(f"\n{_score(right, asked)}" + ("" if asked == args.rounds else f" ({args.rounds - asked} not answered)"))
+    return 0

@@ -1,0 +1,312 @@
+"""Drawing a network: layers as columns, every neuron a circle filled by its value, every connection a line.
+
+``draw(net, show="delta")`` colours each neuron by one quantity (δ, a, z, ∂J/∂b or b) from a diverging colour
+map centred on 0, with a colour bar; each connection's width is proportional to |W_ij^(l)| and its colour says
+the sign of W (or, for ``show="grad"`` / ``"weight"``, the value of ∂J/∂W_ij^(l) / W_ij^(l) on the same scale as
+the neurons). :class:`NetworkDrawing` holds the artists so that :mod:`neurosim.animate` can change colours and
+texts frame after frame instead of drawing everything anew.
+
+matplotlib is imported inside the functions: ``import neurosim`` does not pay for it, and nothing here needs
+pyplot or a display (figures are :class:`matplotlib.figure.Figure` objects with the Agg canvas).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .notation import symbol
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.colors import Normalize
+    from matplotlib.figure import Figure
+
+    from .network import Network
+
+SHOW = ("delta", "a", "z", "grad", "weight")
+CMAP = "RdBu_r"
+_UNKNOWN = (0.86, 0.86, 0.86, 1.0)   # a neuron or connection whose value is not computed (yet)
+_TITLES = {
+    "delta": r"error terms $\delta_i^{(l)} = \partial J/\partial z_i^{(l)}$",
+    "a": r"activations $a_i^{(l)} = f(z_i^{(l)})$",
+    "z": r"weighted inputs $z_i^{(l)} = \sum_j W_{ij}^{(l-1)} a_j^{(l-1)} + b_i^{(l-1)}$",
+    "grad": r"gradients: connections $\partial J/\partial W_{ij}^{(l)}$, neurons $\partial J/\partial b_i^{(l-1)}$",
+    "weight": r"parameters: connections $W_{ij}^{(l)}$, neurons $b_i^{(l-1)}$",
+}
+_BAR_LABELS = {"delta": "δ", "a": "a", "z": "z", "grad": "∂J/∂W, ∂J/∂b", "weight": "W, b"}
+
+
+def new_figure(figsize: tuple[float, float] = (8.0, 6.0), dpi: float = 100, canvas=None) -> Figure:
+    """A Figure on the Agg canvas (or ``canvas``, a FigureCanvasAgg subclass), not registered with pyplot:
+    no display needed, never left open."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, dpi=dpi)
+    (canvas or FigureCanvasAgg)(fig)
+    return fig
+
+
+def symmetric_norm(*values) -> Normalize:
+    """A colour normalisation from −v_max to +v_max, v_max = max |value| over the finite values given
+    (1 when there are none or all are 0), so that 0 is always the centre of the diverging map."""
+    from matplotlib.colors import Normalize
+
+    finite = [abs(float(v)) for group in values for v in np.ravel(np.asarray(group, dtype=float))
+              if v is not None and math.isfinite(v)]
+    vmax = max(finite, default=0.0) or 1.0
+    return Normalize(-vmax, vmax)
+
+
+def layout(net: Network) -> dict[tuple[int, int], tuple[float, float]]:
+    """Positions of the graph's nodes: neuron (l, i) at x = l − 1 (layers as columns, input on the left) and
+    y = (s_l + 1)/2 − i (neuron 1 on top, every column centred on y = 0)."""
+    sizes: dict[int, int] = {}
+    for l, i in net.graph.nodes:
+        sizes[l] = max(sizes.get(l, 0), i)
+    return {(l, i): (float(l - 1), (sizes[l] + 1) / 2 - i) for l, i in net.graph.nodes}
+
+
+def format_value(value: float | None) -> str:
+    """A value as drawn inside a neuron: three significant digits, '' when not computed."""
+    return "" if value is None or not math.isfinite(value) else f"{value:.3g}"
+
+
+def _luminance(rgba) -> float:
+    r, g, b = rgba[:3]
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+class NetworkDrawing:
+    """The artists of one drawn network, kept so that their colours and texts can be updated cheaply.
+
+    ``keys`` lists the neurons (l, i) in layer-then-index order and ``connections`` the Connections in
+    layer-then-(i, j) order; the update methods take values in those orders (``None`` or NaN: not computed,
+    drawn grey). ``labels`` is ``"auto"`` (symbols and values only where they fit without overlapping),
+    ``True`` or ``False``.
+    """
+
+    def __init__(self, net: Network, ax: Axes, cmap: str = CMAP, labels: bool | str = "auto",
+                 colorbar_label: str = ""):
+        from matplotlib import colormaps
+        from matplotlib.cm import ScalarMappable
+        from matplotlib.collections import LineCollection
+
+        if labels not in ("auto", True, False):
+            raise ValueError(f"labels: expected 'auto', True or False, got {labels!r}")
+        try:
+            self.cmap = colormaps[cmap] if isinstance(cmap, str) else cmap
+        except KeyError:
+            raise ValueError(f"cmap: expected a matplotlib colour map name such as 'RdBu_r', got {cmap!r}") from None
+        self.net, self.ax, self.fig = net, ax, ax.figure
+        pos = layout(net)
+        self.keys: list[tuple[int, int]] = sorted(pos)
+        self.slot = {k: n for n, k in enumerate(self.keys)}
+        self.xy = np.array([pos[k] for k in self.keys])
+        self.connections = [c for l in range(1, net.n_layers) for c in net.connections(l)]
+        self.edge_slot = {(c.layer, c.i, c.j): n for n, c in enumerate(self.connections)}
+        segments = np.array([[pos[c.source.key], pos[c.target.key]] for c in self.connections]).reshape(-1, 2, 2)
+        weights = np.array([c.weight for c in self.connections])
+        wmax = float(np.max(np.abs(weights), initial=0.0)) or 1.0
+        self.weights = weights
+        # Width ∝ |W| with a floor so that small weights stay visible; many connections get thinner and fainter
+        # lines so that the drawing does not turn into a solid block.
+        crowd = min(1.0, math.sqrt(40 / max(len(weights), 1)))
+        self.widths = crowd * (0.6 + 4.4 * np.abs(weights) / wmax)
+        self.edge_alpha = max(0.15, 0.55 * crowd)
+
+        n_layers, tallest = net.n_layers, max(net.sizes)
+        ax.set_xlim(-0.5, n_layers - 0.5)
+        ax.set_ylim(-tallest / 2 - 0.15, tallest / 2 + 0.15)
+        ax.set_axis_off()
+
+        self.mappable = ScalarMappable(norm=symmetric_norm(), cmap=self.cmap)
+        self.colorbar = self.fig.colorbar(self.mappable, ax=ax, fraction=0.04, pad=0.02)
+        self.colorbar.set_label(colorbar_label)
+        diameter, spacing = self._diameter(n_layers, tallest)
+
+        self.highlight = LineCollection([], colors=[(1.0, 0.78, 0.1, 0.55)], linewidths=9, zorder=1,
+                                        capstyle="round")
+        ax.add_collection(self.highlight)
+        self.edges = LineCollection(segments, linewidths=self.widths, zorder=2, capstyle="round",
+                                    label="connections")
+        ax.add_collection(self.edges)
+        self.show_edge_signs()
+        self.radius = diameter / 2   # points
+        self.neurons = ax.scatter(self.xy[:, 0], self.xy[:, 1], s=diameter ** 2, zorder=3, label="neurons",
+                                  facecolors=[_UNKNOWN], edgecolors="0.25", linewidths=1.0)
+        self.ring = ax.scatter([], [], s=(diameter + 9) ** 2, zorder=4, facecolors="none",
+                               edgecolors=[(0.95, 0.6, 0.0, 1.0)], linewidths=3.0)
+
+        r = self.radius
+        self.values_inside = diameter / 5.5 >= 6.0
+        if self.values_inside:
+            # Roomy layers: the value inside the circle, the symbol above it.
+            value_size = min(9.0, diameter / 5.5)
+            symbol_size = min(11.0, 0.36 * (spacing - diameter), diameter / 3.2)
+            value_style = dict(xytext=(0, 0), ha="center", va="center")
+            self.symbol_style = dict(xytext=(0, r + 1.5), ha="center", va="bottom")
+        else:
+            # Crowded layers: symbol left of the circle, value right of it, sized to the gap between neurons
+            # and to the width of a column (about nine characters each side).
+            column = self._column_width(n_layers)
+            value_size = symbol_size = min(9.0, 0.33 * spacing, (column - diameter - 8) / 9)
+            value_style = dict(xytext=(r + 2, 0), ha="left", va="center",
+                               bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.7))
+            self.symbol_style = dict(xytext=(-(r + 2), 0), ha="right", va="center",
+                                     bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.7))
+        show_values = labels is True or (labels == "auto" and value_size >= 5.5)
+        show_symbols = labels is True or (labels == "auto" and symbol_size >= 5.5)
+        value_size, symbol_size = max(value_size, 5.5), max(symbol_size, 5.5)
+        self.symbol_style["fontsize"] = symbol_size
+        self.value_texts = [ax.annotate("", (x, y), textcoords="offset points", fontsize=value_size, zorder=5,
+                                        **value_style)
+                            for x, y in self.xy] if show_values else []
+        self.symbol_texts = [ax.annotate("", (x, y), textcoords="offset points", zorder=5, **self.symbol_style)
+                             for x, y in self.xy] if show_symbols else []
+        self.label_size = value_size
+        self._values: list[float | None] = [None] * len(self.keys)
+        self._symbols: list[str] = [""] * len(self.keys)
+
+    def _column_width(self, n_layers: int) -> float:
+        """The horizontal distance between two layers' columns, in points."""
+        box = self.ax.get_position()
+        return box.width * self.fig.get_size_inches()[0] * 72 / n_layers
+
+    def _diameter(self, n_layers: int, tallest: int) -> tuple[float, float]:
+        """The neuron diameter and the vertical spacing of neurons, in points, from the axes' size."""
+        box = self.ax.get_position()
+        w_in, h_in = self.fig.get_size_inches()
+        height, width = box.height * h_in * 72, box.width * w_in * 72
+        spacing = height / (tallest + 0.3)
+        diameter = min(0.62 * spacing, 0.3 * width / n_layers, 58.0)
+        return max(diameter, 3.0), spacing
+
+    # --- neurons ------------------------------------------------------------------------------------
+
+    def set_norm(self, norm: Normalize, label: str | None = None) -> None:
+        """Use ``norm`` for every colour from now on (the colour bar follows)."""
+        self.mappable.set_norm(norm)
+        if label is not None:
+            self.colorbar.set_label(label)
+
+    def colour(self, values) -> np.ndarray:
+        """RGBA of each value under the current norm; ``None``/NaN give the grey of 'not computed'."""
+        v = np.array([np.nan if u is None else float(u) for u in values], dtype=float)
+        rgba = self.cmap(self.mappable.norm(np.nan_to_num(v)))
+        rgba = np.atleast_2d(rgba)
+        rgba[~np.isfinite(v)] = _UNKNOWN
+        return rgba
+
+    def set_neurons(self, values: Sequence[float | None], texts: Sequence[str] | None = None) -> None:
+        """Fill each neuron by its value and write ``texts`` (default: the values, 3 digits) inside it."""
+        rgba = self.colour(values)
+        self.neurons.set_facecolor(rgba)
+        self._values = list(values)
+        if texts is None:
+            texts = [format_value(v) for v in values]
+        for t, s, c in zip(self.value_texts, texts, rgba):
+            t.set_text(s)
+            t.set_color("white" if self.values_inside and _luminance(c) < 0.45 else "black")
+
+    def set_symbols(self, symbols: Sequence[str]) -> None:
+        """The label above each neuron (matplotlib mathtext allowed)."""
+        for t, s, old in zip(self.symbol_texts, symbols, self._symbols):
+            if s != old:
+                t.set_text(s)
+        self._symbols = list(symbols)
+
+    def mark(self, keys: Sequence[tuple[int, int]]) -> None:
+        """Put the highlight ring around these neurons (none: no ring)."""
+        self.ring.set_offsets(self.xy[[self.slot[k] for k in keys]] if keys else np.empty((0, 2)))
+
+    # --- connections --------------------------------------------------------------------------------
+
+    def show_edge_signs(self) -> None:
+        """Colour every connection by the sign of its weight: the map's warm end for W > 0, cold for W < 0."""
+        warm, cold = self.cmap(0.82), self.cmap(0.18)
+        colours = np.array([warm if w > 0 else cold for w in self.weights]).reshape(-1, 4)
+        colours[:, 3] = self.edge_alpha
+        self.edges.set_color(colours)
+
+    def set_edges(self, values: Sequence[float | None]) -> None:
+        """Colour each connection by its value under the current norm (grey where not computed)."""
+        rgba = self.colour(values)
+        rgba[:, 3] = np.where(np.all(rgba == _UNKNOWN, axis=1), 0.6, 0.9) * min(1.0, self.edge_alpha / 0.4)
+        self.edges.set_color(rgba)
+
+    def set_highlight(self, slots: Sequence[int]) -> None:
+        """A glow under these connections (indices into ``connections``)."""
+        self.highlight.set_segments([self.edges.get_segments()[n] for n in slots])
+
+
+def neuron_symbol(show: str, l: int, i: int) -> str:
+    """The mathtext label of neuron (l, i) for the quantity shown; inputs are x_i when it is undefined there."""
+    if l == 1 and show in ("z", "delta", "grad", "weight"):
+        return f"${symbol('x', None, i, latex=True)}$"
+    if show == "grad":
+        return rf"$\partial J/\partial {symbol('b', l - 1, i, latex=True)}$"
+    if show == "weight":
+        return f"${symbol('b', l - 1, i, latex=True)}$"
+    return f"${symbol(show, l, i, latex=True)}$"
+
+
+def _neuron_value(net: Network, key: tuple[int, int], show: str) -> float | None:
+    n = net.neuron(*key)
+    return {"a": n.a, "z": n.z, "delta": n.delta, "grad": n.bias_grad, "weight": n.bias}[show]
+
+
+def draw(net: Network, show: str = "delta", x=None, y=None, ax: Axes | None = None, cmap: str = CMAP,
+         labels: bool | str = "auto", title: str | None = None, figsize: tuple[float, float] = (8.0, 6.0),
+         dpi: float = 100) -> Figure | Axes:
+    """Draw ``net`` with every neuron coloured by one quantity of its last passes.
+
+    ``show``: ``"delta"`` (δ_i^(l) = ∂J/∂z_i^(l)), ``"a"``, ``"z"``, ``"grad"`` (neurons ∂J/∂b_i^(l−1),
+    connections ∂J/∂W_ij^(l)) or ``"weight"`` (neurons b_i^(l−1), connections W_ij^(l)). With ``x`` the
+    network first runs ``net.forward(x)``, and with ``y`` also ``net.backward(y)``; otherwise the values the
+    neurons hold are drawn (grey where none were computed). Colours come from the diverging map ``cmap``
+    centred on 0 (from −max|v| to +max|v|); connection width ∝ |W_ij^(l)|.
+
+    Returns a new :class:`~matplotlib.figure.Figure` (save it with ``fig.savefig``), or ``ax`` when an Axes
+    is given (use ``plt.subplots()`` for a window).
+    """
+    from .network import Network
+
+    if not isinstance(net, Network):
+        raise TypeError(f"net: expected an ns.Network, got {type(net).__name__}")
+    if show not in SHOW:
+        raise ValueError(f"show: expected one of {', '.join(map(repr, SHOW))}, got {show!r}")
+    if y is not None and x is None:
+        raise ValueError("y: a target needs its input; pass x as well (draw runs forward(x), then backward(y))")
+    if x is not None:
+        net.forward(x)
+        if y is not None:
+            net.backward(y)
+    fig = None
+    if ax is None:
+        fig = new_figure(figsize, dpi)
+        ax = fig.add_subplot()
+    d = NetworkDrawing(net, ax, cmap=cmap, labels=labels, colorbar_label=_BAR_LABELS[show])
+    values = [_neuron_value(net, k, show) for k in d.keys]
+    if show == "grad":
+        edge_values = [c.grad for c in d.connections]
+    elif show == "weight":
+        edge_values = [c.weight for c in d.connections]
+    else:
+        edge_values = None
+    d.set_norm(symmetric_norm([v for v in values if v is not None], edge_values or []))
+    d.set_neurons(values)
+    if edge_values is not None:
+        d.set_edges(edge_values)
+    d.set_symbols([neuron_symbol(show, l, i) for l, i in d.keys])
+    if title is None:
+        sizes = "-".join(map(str, net.sizes))
+        title = f"{_TITLES[show]}\n{sizes} network; connection width ∝ |W|"
+        if all(v is None for v in values):
+            title += "  (not computed yet: pass x and y)"
+    ax.set_title(title, fontsize=11)
+    return ax if fig is None else fig

@@ -1,0 +1,223 @@
+"""The equivalence layer: every number of the scalar engine checked against the matrix twin.
+
+``compare(net, X, Y)`` runs both engines on the same batch. The scalar side runs ``net.forward`` /
+``net.backward`` example by example and reads each Neuron's z, a and δ; the matrix side runs the
+whole batch at once and reads column k of Z^(l), A^(l), Δ^(l). Then the batch gradients ∂J/∂W_ij^(l)
+and ∂J/∂b_i^(l) of both are compared. Two numbers agree when
+
+    |scalar − matrix| ≤ atol + rtol · max(|scalar|, |matrix|).
+
+The rows are kept in computation order (per example: z and a layer by layer, then δ from the output
+layer back; then the gradients, last layer first, as backprop produces them), so the first row that
+differs is where the two computations part: everything computed after it depends on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .matrix import MatrixNetwork
+from .network import Network
+from .notation import symbol
+from .validation import check_number
+
+PHASES = ("forward", "backward", "gradient")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One compared quantity: ``symbol`` in the notation (``δ_2^(3)``, ``∂J/∂W_12^(2)``), the example it
+    belongs to (1-based; None for a batch gradient), both values, difference = matrix − scalar."""
+
+    symbol: str
+    phase: str          # "forward", "backward" or "gradient"
+    kind: str           # "z", "a", "delta", "W" or "b"
+    layer: int
+    i: int
+    j: int | None
+    example: int | None
+    scalar: float
+    matrix: float
+    difference: float
+    ok: bool
+
+    @property
+    def where(self) -> str:
+        """``δ_2^(3) of example 4`` or ``∂J/∂W_12^(2) of the batch cost``."""
+        return f"{self.symbol} of " + ("the batch cost" if self.example is None else f"example {self.example}")
+
+
+class EquivalenceReport:
+    """The result of :func:`compare`: ``rows`` in computation order, ``ok``, ``max_abs_error``, ``mismatches``.
+
+    ``str(report)`` is a summary, the verdict naming the first differing quantity, and a table bounded
+    by ``limit`` rows (mismatches first); ``report.table(limit=None)`` lists every row.
+    """
+
+    limit = 40
+
+    def __init__(self, rows: list[Row], rtol: float, atol: float, sizes: list[int], m: int):
+        self.rows = rows
+        self.rtol = rtol
+        self.atol = atol
+        self.sizes = sizes
+        self.m = m
+
+    @property
+    def mismatches(self) -> list[Row]:
+        """The rows that differ beyond the tolerance, in computation order."""
+        return [r for r in self.rows if not r.ok]
+
+    @property
+    def ok(self) -> bool:
+        """True when every compared quantity agrees."""
+        return all(r.ok for r in self.rows)
+
+    @property
+    def max_abs_error(self) -> float:
+        """max |scalar − matrix| over all rows (inf when a difference is not finite)."""
+        diffs = np.abs([r.difference for r in self.rows], dtype=float)
+        if diffs.size == 0:
+            return 0.0
+        return float(diffs.max()) if np.all(np.isfinite(diffs)) else float("inf")
+
+    @property
+    def first_mismatch(self) -> Row | None:
+        """The first differing quantity in computation order, or None."""
+        return next((r for r in self.rows if not r.ok), None)
+
+    def verdict(self) -> str:
+        """One sentence: all agree, or which quantity is where it goes wrong."""
+        first = self.first_mismatch
+        if first is None:
+            return f"all {len(self.rows)} quantities agree: the neurons compute exactly what the matrices compute."
+        if first.phase == "gradient":
+            why = ("every z, a and δ agrees, so the gradient formula itself differs "
+                   "((1/m) Σ_k δ_i^(l+1) a_j^(l) + λ W_ij^(l), or (1/m) Σ_k δ_i^(l+1) for a bias)")
+        else:
+            why = "everything computed after it depends on it"
+        return (f"{first.where} is where it goes wrong (scalar {first.scalar:.10g}, matrix {first.matrix:.10g}); "
+                f"{why}. {len(self.mismatches)} of {len(self.rows)} quantities differ.")
+
+    def summary(self) -> str:
+        """The header: what was compared, the tolerance and the largest difference."""
+        counts = {p: sum(r.phase == p for r in self.rows) for p in PHASES}
+        shape = "-".join(map(str, self.sizes))
+        return "\n".join([
+            f"Scalar engine (neuron by neuron) vs matrix twin (one example per column): {shape} network, "
+            f"{self.m} example{'s' * (self.m != 1)}",
+            f"compared: {counts['forward']} z/a values, {counts['backward']} δ values, "
+            f"{counts['gradient']} batch gradients",
+            f"agree when |scalar − matrix| ≤ {self.atol:g} + {self.rtol:g}·max(|scalar|, |matrix|); "
+            f"max |difference| = {self.max_abs_error:.3g}",
+        ])
+
+    def table(self, limit: int | None = None) -> str:
+        """The rows as aligned text; with ``limit``, at most that many (mismatches first)."""
+        mism = self.mismatches
+        if limit is None or len(self.rows) <= limit:
+            shown, note = self.rows, ""
+        elif mism:
+            shown = mism[:limit]
+            rest = len(mism) - len(shown)
+            note = (f"… {rest} more mismatches and " if rest else "… ") + \
+                f"{len(self.rows) - len(mism)} agreeing rows not shown (report.table(limit=None) lists all)"
+        else:
+            shown = self.rows[:limit]
+            note = f"… {len(self.rows) - limit} more rows, all agreeing (report.table(limit=None) lists all)"
+        head = ("quantity", "example", "scalar", "matrix", "difference", "")
+        body = [(r.symbol, "batch" if r.example is None else str(r.example), f"{r.scalar:.10g}",
+                 f"{r.matrix:.10g}", f"{r.difference:.2e}", "" if r.ok else "✗ differs") for r in shown]
+        widths = [max(len(row[c]) for row in [head, *body]) for c in range(5)]
+        lines = []
+        for row in [head, *body]:
+            cells = [row[0].ljust(widths[0]), row[1].rjust(widths[1])] + [row[c].rjust(widths[c]) for c in (2, 3, 4)]
+            lines.append("  ".join(cells + [row[5]]).rstrip())
+        lines.insert(1, "-" * len(lines[0]))
+        if note:
+            lines.append(note)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return "\n".join([self.summary(), ("OK: " if self.ok else "MISMATCH: ") + self.verdict(), "",
+                          self.table(self.limit)])
+
+    def __repr__(self) -> str:
+        return (f"EquivalenceReport(ok={self.ok}, rows={len(self.rows)}, mismatches={len(self.mismatches)}, "
+                f"max_abs_error={self.max_abs_error:.3g})")
+
+
+def compare(net: Network, X, Y, twin: MatrixNetwork | None = None, rtol: float = 1e-10,
+            atol: float = 1e-12) -> EquivalenceReport:
+    """Run the scalar engine and the matrix twin on (X, Y) and compare every z, a, δ and gradient.
+
+    ``X`` has one example per row. ``twin=None`` builds ``MatrixNetwork.from_network(net)``; pass your
+    own twin to check it (for instance one you changed). The scalar values are Neuron.z/.a/.delta after
+    ``net.forward(x^(k))``/``net.backward(y^(k))`` and ``net.gradients(X, Y)``; the matrix values are
+    column k of ``twin.Z[l]``, ``twin.A[l]``, ``twin.Delta[l]`` and ``twin.gradients(X, Y)``.
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"net: expected an ns.Network, got {type(net).__name__}")
+    if twin is None:
+        twin = MatrixNetwork.from_network(net)
+    elif not isinstance(twin, MatrixNetwork):
+        raise TypeError(f"twin: expected None or an ns.MatrixNetwork, got {type(twin).__name__}")
+    elif twin.sizes != net.sizes:
+        raise ValueError(f"twin: its sizes {twin.sizes} differ from the network's {net.sizes}")
+    rtol = check_number(rtol, "rtol")
+    atol = check_number(atol, "atol")
+    X, T = net._check_data(X, Y)
+    m, n = X.shape[0], net.n_layers
+
+    # Scalar side: one example at a time, read back from the Neuron objects.
+    layers = [net.layer(l) for l in range(1, n + 1)]
+    scalar = {kind: [None, None] + [np.empty((net.sizes[l - 1], m)) for l in range(2, n + 1)]
+              for kind in ("z", "a", "delta")}
+    for k in range(m):
+        net.forward(X[k])
+        net.backward(T[k])
+        for l in range(2, n + 1):
+            for kind, attr in (("z", "z"), ("a", "a"), ("delta", "delta")):
+                scalar[kind][l][:, k] = [getattr(neuron, attr) for neuron in layers[l - 1]]
+    scalar_grads = net.gradients(X, T)
+
+    # Matrix side: the whole batch at once.
+    matrix_grads = twin.gradients(X, T)
+    matrix = {"z": twin.Z, "a": twin.A, "delta": twin.Delta}
+
+    def close(s: np.ndarray, mat: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return np.abs(mat - s) <= atol + rtol * np.maximum(np.abs(s), np.abs(mat))
+
+    rows: list[Row] = []
+    agree = {kind: [None, None] + [close(scalar[kind][l], matrix[kind][l]) for l in range(2, n + 1)]
+             for kind in scalar}
+
+    def add(kind: str, phase: str, l: int, k: int) -> None:
+        s, mat, good = scalar[kind][l][:, k].tolist(), matrix[kind][l][:, k].tolist(), agree[kind][l][:, k].tolist()
+        for i, (sv, mv, g) in enumerate(zip(s, mat, good), start=1):
+            rows.append(Row(symbol(kind, l, i), phase, kind, l, i, None, k + 1, sv, mv, mv - sv, g))
+
+    for k in range(m):
+        for l in range(2, n + 1):
+            add("z", "forward", l, k)
+            add("a", "forward", l, k)
+        for l in range(n, 1, -1):
+            add("delta", "backward", l, k)
+    # Backprop produces ∂J/∂W^(l) as soon as δ^(l+1) is known: last layer first.
+    for l in range(n - 1, 0, -1):
+        (sW, sb), (mW, mb) = scalar_grads[l - 1], matrix_grads[l - 1]
+        present = net.mask(l)
+        gW, gb = close(sW, mW), close(sb, mb)
+        for i, j in np.argwhere(present) + 1:
+            i, j = int(i), int(j)
+            sv, mv = float(sW[i - 1, j - 1]), float(mW[i - 1, j - 1])
+            rows.append(Row("∂J/∂" + symbol("W", l, i, j), "gradient", "W", l, i, j, None, sv, mv, mv - sv,
+                            bool(gW[i - 1, j - 1])))
+        for i in range(1, net.sizes[l] + 1):
+            sv, mv = float(sb[i - 1]), float(mb[i - 1])
+            rows.append(Row("∂J/∂" + symbol("b", l, i), "gradient", "b", l, i, None, None, sv, mv, mv - sv,
+                            bool(gb[i - 1])))
+    return EquivalenceReport(rows, rtol, atol, list(net.sizes), m)

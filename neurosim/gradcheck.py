@@ -1,0 +1,217 @@
+"""The third witness: central finite differences of the batch cost J(W,b) against backprop's gradients.
+
+For every weight and bias θ (or a random sample of them),
+
+    numeric = (J(θ + ε) − J(θ − ε)) / 2ε,        analytic = ∂J/∂θ from ``net.gradients(X, Y)``,
+
+and the two agree when |numeric − analytic| ≤ max(rtol · max(|numeric|, |analytic|), atol). The
+relative error reported is |numeric − analytic| / max(|numeric|, |analytic|, atol / rtol), so that
+``ok`` is exactly ``max_rel_error <= rtol``.
+
+Finite differences only use f, never f′: a user's Activation whose ``df`` is wrong makes backprop's
+gradients wrong but not these, and the check fails. Two limits of the method: rounding in J is
+divided by 2ε (hence ``atol``, by default 1e-14 · max(1, |J|) / ε), and a ReLU-type kink within ε of
+some z^(l) makes the difference quotient meaningless there (the report counts such z values).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .matrix import MatrixNetwork
+from .network import Network
+from .notation import symbol
+from .validation import check_number
+
+# Activations with a kink at z = 0, where a difference quotient straddling 0 is no derivative.
+_KINKED = {"relu", "leaky_relu"}
+# A z this close to a kink (relative to ε) may be crossed by a perturbation of ±ε.
+_KINK_MARGIN = 1e3
+
+
+@dataclass(frozen=True)
+class GradientRow:
+    """One parameter: ``symbol`` (``W_12^(2)`` or ``b_1^(2)``), backprop's and the numeric ∂J/∂θ."""
+
+    symbol: str
+    kind: str          # "W" or "b"
+    layer: int
+    i: int
+    j: int | None
+    analytic: float
+    numeric: float
+    abs_error: float
+    rel_error: float
+    ok: bool
+
+
+class GradientCheckReport:
+    """The result of :func:`gradient_check`: ``rows`` (one per checked parameter), ``ok``, ``max_rel_error``."""
+
+    limit = 40
+
+    def __init__(self, rows: list[GradientRow], eps: float, rtol: float, atol: float, cost: float, total: int,
+                 near_kinks: int):
+        self.rows = rows
+        self.eps = eps
+        self.rtol = rtol
+        self.atol = atol
+        self.cost = cost
+        self.total = total
+        self.near_kinks = near_kinks
+
+    @property
+    def ok(self) -> bool:
+        """True when every checked parameter's gradient agrees with its difference quotient."""
+        return all(r.ok for r in self.rows)
+
+    @property
+    def max_rel_error(self) -> float:
+        """max over the checked parameters of |numeric − analytic| / max(|numeric|, |analytic|, atol/rtol)."""
+        return max((r.rel_error for r in self.rows), default=0.0)
+
+    @property
+    def max_abs_error(self) -> float:
+        """max |numeric − analytic|."""
+        return max((r.abs_error for r in self.rows), default=0.0)
+
+    @property
+    def failures(self) -> list[GradientRow]:
+        """The rows that disagree."""
+        return [r for r in self.rows if not r.ok]
+
+    def verdict(self) -> str:
+        """One sentence: all agree, or which gradient is wrong first and the worst one."""
+        if self.ok:
+            text = (f"backprop's gradients agree with finite differences for all {len(self.rows)} checked "
+                    f"parameters (max relative error {self.max_rel_error:.2e} ≤ {self.rtol:g}).")
+        else:
+            worst = max(self.failures, key=lambda r: r.rel_error)
+            text = (f"{len(self.failures)} of {len(self.rows)} gradients disagree with finite differences; worst "
+                    f"∂J/∂{worst.symbol}: backprop {worst.analytic:.10g}, numeric {worst.numeric:.10g} "
+                    f"(relative error {worst.rel_error:.2e}). Check the activations' derivatives f′.")
+        if self.near_kinks:
+            text += (f" Note: {self.near_kinks} z value(s) of ReLU-type neurons lie within {_KINK_MARGIN:g}·ε of the "
+                     "kink at 0, where a difference quotient is not a derivative.")
+        return text
+
+    def table(self, limit: int | None = None) -> str:
+        """The rows as aligned text; with ``limit``, at most that many (failures first)."""
+        rows = self.rows
+        note = ""
+        if limit is not None and len(rows) > limit:
+            fails = self.failures
+            rows = (fails + [r for r in self.rows if r.ok])[:limit]
+            note = f"… {len(self.rows) - limit} more rows not shown"
+        head = ("parameter", "backprop ∂J/∂θ", "numeric ∂J/∂θ", "rel. error", "")
+        body = [(r.symbol, f"{r.analytic:.10g}", f"{r.numeric:.10g}", f"{r.rel_error:.2e}",
+                 "" if r.ok else "✗ differs") for r in rows]
+        widths = [max(len(row[c]) for row in [head, *body]) for c in range(4)]
+        lines = ["  ".join([row[0].ljust(widths[0])] + [row[c].rjust(widths[c]) for c in (1, 2, 3)] + [row[4]])
+                 .rstrip() for row in [head, *body]]
+        lines.insert(1, "-" * len(lines[0]))
+        if note:
+            lines.append(note)
+        return "\n".join(lines)
+
+    def summary(self) -> str:
+        """What was checked and how."""
+        sample = "" if len(self.rows) == self.total else f" (a random sample of {self.total})"
+        return (f"Gradient check: central differences (J(θ+ε) − J(θ−ε))/2ε with ε = {self.eps:g} for "
+                f"{len(self.rows)} parameters{sample}; J = {self.cost:.10g}\n"
+                f"agree when |numeric − backprop| ≤ max({self.rtol:g}·max(|numeric|, |backprop|), {self.atol:.2g})")
+
+    def __str__(self) -> str:
+        return "\n".join([self.summary(), ("OK: " if self.ok else "MISMATCH: ") + self.verdict(), "",
+                          self.table(self.limit)])
+
+    def __repr__(self) -> str:
+        return (f"GradientCheckReport(ok={self.ok}, checked={len(self.rows)}, failures={len(self.failures)}, "
+                f"max_rel_error={self.max_rel_error:.3g})")
+
+
+Handle = tuple[str, int, int, "int | None", Callable[[], float], Callable[[float], None]]
+
+
+def _handles(model) -> list[Handle]:
+    """For each existing (not pruned) weight and each bias: (kind, l, i, j, get, set)."""
+    handles: list[Handle] = []
+    if isinstance(model, Network):
+        for l in range(1, model.n_layers):
+            for c in model.connections(l):
+                handles.append(("W", l, c.i, c.j, lambda c=c: c.weight, lambda v, c=c: setattr(c, "weight", v)))
+            for neuron in model.layer(l + 1):
+                handles.append(("b", l, neuron.index, None, lambda n=neuron: n.bias,
+                                lambda v, n=neuron: setattr(n, "bias", v)))
+        return handles
+    for l in range(1, model.n_layers):
+        W, b = model.W[l - 1], model.b[l - 1]
+        for i, j in np.argwhere(model.mask(l)):
+            idx = (int(i), int(j))
+            handles.append(("W", l, idx[0] + 1, idx[1] + 1, lambda W=W, idx=idx: float(W[idx]),
+                            lambda v, W=W, idx=idx: W.__setitem__(idx, v)))
+        for i in range(b.shape[0]):
+            handles.append(("b", l, i + 1, None, lambda b=b, i=i: float(b[i]), lambda v, b=b, i=i: b.__setitem__(i, v)))
+    return handles
+
+
+def _near_kinks(model, X: np.ndarray, eps: float) -> int:
+    """How many z^(l) of ReLU-type neurons lie within _KINK_MARGIN · ε of 0 over the batch."""
+    layers = [l for l, act in enumerate(model.activations, start=2) if act.name in _KINKED]
+    if not layers:
+        return 0
+    twin = model if isinstance(model, MatrixNetwork) else MatrixNetwork.from_network(model)
+    twin._forward(X.T)
+    return int(sum(np.count_nonzero(np.abs(twin.Z[l]) < _KINK_MARGIN * eps) for l in layers))
+
+
+def gradient_check(net: Network | MatrixNetwork, X, Y, eps: float = 1e-6, rtol: float = 1e-6,
+                   atol: float | None = None, max_params: int | None = None, seed: int = 0) -> GradientCheckReport:
+    """Compare ∂J/∂θ of ``net.gradients(X, Y)`` with (J(θ + ε) − J(θ − ε)) / 2ε for every weight and bias θ.
+
+    ``net`` is a Network (or a MatrixNetwork); J is its batch cost (eq. 6) on (X, Y), one example per row.
+    ``atol=None`` takes 1e-14 · max(1, |J|) / ε, the size of rounding error in a difference quotient.
+    ``max_params`` checks a random sample (seeded by ``seed``) of that many parameters instead of all:
+    each one costs two evaluations of J. The network's parameters are exactly as before afterwards.
+    """
+    if not isinstance(net, (Network, MatrixNetwork)):
+        raise TypeError(f"net: expected an ns.Network or ns.MatrixNetwork, got {type(net).__name__}")
+    eps = check_number(eps, "eps", positive=True)
+    rtol = check_number(rtol, "rtol", positive=True)
+    if max_params is not None and (isinstance(max_params, bool) or not isinstance(max_params, numbers.Integral)
+                                   or max_params < 1):
+        raise ValueError(f"max_params: expected None or a whole number >= 1, got {max_params!r}")
+    X, T = net._check_data(X, Y)
+    analytic = net.gradients(X, T)
+    cost = net._cost(X, T)
+    atol = 1e-14 * max(1.0, abs(cost)) / eps if atol is None else check_number(atol, "atol")
+
+    handles = _handles(net)
+    total = len(handles)
+    if max_params is not None and max_params < total:
+        picked = np.sort(np.random.default_rng(seed).choice(total, size=max_params, replace=False))
+        handles = [handles[k] for k in picked]
+
+    rows = []
+    floor = atol / rtol
+    for kind, l, i, j, get, put in handles:
+        theta = get()
+        try:
+            put(theta + eps)
+            up = net._cost(X, T)
+            put(theta - eps)
+            down = net._cost(X, T)
+        finally:
+            put(theta)   # the very same float: the network ends exactly as it began
+        numeric = (up - down) / (2.0 * eps)
+        dW, db = analytic[l - 1]
+        grad = float(dW[i - 1, j - 1]) if kind == "W" else float(db[i - 1])
+        err = abs(numeric - grad)
+        rel = err / max(abs(numeric), abs(grad), floor) if np.isfinite(err) else float("inf")
+        name = symbol("W", l, i, j) if kind == "W" else symbol("b", l, i)
+        rows.append(GradientRow(name, kind, l, i, j, grad, numeric, err, rel, rel <= rtol))
+    return GradientCheckReport(rows, eps, rtol, atol, cost, total, _near_kinks(net, X, eps))

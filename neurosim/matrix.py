@@ -1,0 +1,291 @@
+"""The matrix twin: the same network as numpy arrays, one example per COLUMN (Alsup's layout).
+
+With A^(1) = X^T (s_1 × m) and 1 the column of m ones, the twin computes for a whole batch at once:
+
+    Z^(l+1) = W^(l) A^(l) + b^(l) 1^T,           A^(l+1) = f(Z^(l+1))
+    Δ^(n_l) = ∂J/∂A^(n_l) ∘ f′(Z^(n_l))          (A^(n_l) − T^T for a paired loss)
+    Δ^(l)   = ((W^(l))^T Δ^(l+1)) ∘ f′(Z^(l))
+    ∂J/∂W^(l) = (1/m) Δ^(l+1) (A^(l))^T + λ W^(l),    ∂J/∂b^(l) = (1/m) Δ^(l+1) 1
+
+Column k of Z^(l), A^(l) and Δ^(l) holds z^(l), a^(l) and δ^(l) of example k, the very numbers each
+:class:`~neurosim.graph.Neuron` computes one at a time in the scalar engine. The public methods take
+and return one example per ROW, like :class:`~neurosim.network.Network`; the transposes are views, so
+the column layout costs nothing.
+
+A pruned connection has a 0 in the mask M^(l); its gradient is multiplied by the mask, so W_ij^(l)
+stays 0 through training.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .activations import Activation
+from .losses import Loss
+from .network import Network, Parameters
+from .validation import as_array, as_input, as_inputs, as_target, as_targets, check_layer, check_number
+
+
+class MatrixNetwork:
+    """The vectorized twin of a :class:`Network`: ``W[l-1]`` = W^(l) (s_{l+1} × s_l), ``b[l-1]`` = b^(l).
+
+    Build it with :meth:`from_network` (same weights as a Network) or like a Network:
+    ``MatrixNetwork(sizes, activation, output, loss, weight_decay, seed)`` gives the weights that
+    ``Network`` with the same arguments gets.
+
+    After :meth:`forward` / :meth:`backward` (or :meth:`gradients`, :meth:`cost`), ``Z[l]``, ``A[l]`` and
+    ``Delta[l]`` hold Z^(l), A^(l), Δ^(l) of the last batch in column form (s_l × m), indexed by the layer
+    number l (``Z[1]`` and ``Delta[1]`` are None: the input layer has neither).
+    """
+
+    def __init__(self, sizes: Sequence[int], activation: str | Activation | Sequence = "sigmoid",
+                 output: str | Activation | None = None, loss: str | Loss = "half_sse", weight_decay: float = 0.0,
+                 seed: int | None = None):
+        # The Network's constructor holds the validation and the initialisation rule: reuse both.
+        self._adopt(Network(sizes, activation=activation, output=output, loss=loss,
+                            weight_decay=weight_decay, seed=seed))
+
+    def _adopt(self, net: Network) -> None:
+        self.sizes: list[int] = list(net.sizes)
+        self.activations: list[Activation] = list(net.activations)
+        self.loss: Loss = net.loss
+        self.weight_decay: float = net.weight_decay
+        self.W: list[np.ndarray] = []
+        self.b: list[np.ndarray] = []
+        # None for a fully connected layer keeps the hot path free of a useless multiplication.
+        self._masks: list[np.ndarray | None] = []
+        for l in range(1, net.n_layers):
+            M = net.mask(l)
+            self.W.append(net.weights(l))
+            self.b.append(net.biases(l))
+            self._masks.append(None if M.all() else M.astype(float))
+        self._clear()
+
+    def _clear(self) -> None:
+        n = self.n_layers
+        self.Z: list[np.ndarray | None] = [None] * (n + 1)
+        self.A: list[np.ndarray | None] = [None] * (n + 1)
+        self.Delta: list[np.ndarray | None] = [None] * (n + 1)
+        self.grads: Parameters | None = None
+        self._single = False
+
+    @classmethod
+    def from_network(cls, net: Network) -> MatrixNetwork:
+        """The twin of ``net``: copies of its W^(l), b^(l), masks, activations, loss and λ."""
+        if not isinstance(net, Network):
+            raise TypeError(f"net: expected an ns.Network, got {type(net).__name__}")
+        twin = cls.__new__(cls)
+        twin._adopt(net)
+        return twin
+
+    def to_network(self) -> Network:
+        """A scalar :class:`Network` with the same structure (pruned connections removed) and parameters."""
+        net = Network(self.sizes, activation=self.activations[:-1], output=self.activations[-1], loss=self.loss,
+                      weight_decay=self.weight_decay, seed=0)
+        for l, M in enumerate(self._masks, start=1):
+            if M is not None:
+                for i, j in np.argwhere(M == 0) + 1:
+                    net.prune(l, int(i), int(j))
+        net.set_parameters(self.parameters())
+        return net
+
+    # --- structure and parameters ------------------------------------------------------------------
+
+    @property
+    def n_layers(self) -> int:
+        """n_l, the number of layers including input and output."""
+        return len(self.sizes)
+
+    def mask(self, l: int) -> np.ndarray:
+        """Boolean (s_{l+1}, s_l): True where W_ij^(l) exists, False where it was pruned."""
+        l = check_layer(l, self.n_layers, last=self.n_layers - 1)
+        M = self._masks[l - 1]
+        return np.ones(self.W[l - 1].shape, dtype=bool) if M is None else M.astype(bool)
+
+    def weights(self, l: int) -> np.ndarray:
+        """A copy of W^(l), shape (s_{l+1}, s_l)."""
+        return self.W[check_layer(l, self.n_layers, last=self.n_layers - 1) - 1].copy()
+
+    def biases(self, l: int) -> np.ndarray:
+        """A copy of b^(l), shape (s_{l+1},)."""
+        return self.b[check_layer(l, self.n_layers, last=self.n_layers - 1) - 1].copy()
+
+    def set_weights(self, l: int, W) -> None:
+        """Set W^(l) (shape (s_{l+1}, s_l)); entries of pruned connections must be 0."""
+        l = check_layer(l, self.n_layers, last=self.n_layers - 1)
+        W = _matrix(W, self.W[l - 1].shape, f"W (weights of layer {l})")
+        M = self._masks[l - 1]
+        if M is not None and np.any(W[M == 0] != 0):
+            i, j = np.argwhere((M == 0) & (W != 0))[0] + 1
+            raise ValueError(f"W: entry ({i - 1}, {j - 1}) is {W[i - 1, j - 1]}, but W_{i}{j}^({l}) is pruned; "
+                             "pruned entries must be 0")
+        self.W[l - 1] = W.copy()
+
+    def set_biases(self, l: int, b) -> None:
+        """Set b^(l) (shape (s_{l+1},))."""
+        l = check_layer(l, self.n_layers, last=self.n_layers - 1)
+        self.b[l - 1] = _matrix(b, self.b[l - 1].shape, f"b (biases of layer {l})").copy()
+
+    def parameters(self) -> Parameters:
+        """[(W^(1), b^(1)), …, (W^(n_l−1), b^(n_l−1))] as new arrays."""
+        return [(W.copy(), b.copy()) for W, b in zip(self.W, self.b)]
+
+    def set_parameters(self, params: Parameters) -> None:
+        """Set every W^(l) and b^(l) from a list like the one :meth:`parameters` returns."""
+        if len(params) != self.n_layers - 1:
+            raise ValueError(f"params: expected {self.n_layers - 1} (W, b) pairs, got {len(params)}")
+        for l, (W, b) in enumerate(params, start=1):
+            self.set_weights(l, W)
+            self.set_biases(l, b)
+
+    # --- the two passes, column form, no validation (the hot path) -----------------------------------
+
+    def _forward(self, X_cols: np.ndarray) -> np.ndarray:
+        """Z^(l+1) = W^(l) A^(l) + b^(l) 1^T and A^(l+1) = f(Z^(l+1)) for l = 1 … n_l − 1; returns A^(n_l)."""
+        A = self.A
+        Z = self.Z
+        A[1] = a = X_cols
+        for l, (W, b, act) in enumerate(zip(self.W, self.b, self.activations), start=2):
+            z = W @ a
+            z += b[:, None]
+            Z[l] = z
+            # A non-elementwise activation (softmax) works along the last axis: give it one example per row.
+            A[l] = a = act.f(z) if act.elementwise else act.f(z.T).T
+        return a
+
+    def _backward(self, T_cols: np.ndarray) -> None:
+        """Δ^(n_l) from the loss, then Δ^(l) = ((W^(l))^T Δ^(l+1)) ∘ f′(Z^(l)) down to l = 2."""
+        n = self.n_layers
+        Z, A, Delta = self.Z, self.A, self.Delta
+        out = self.activations[-1]
+        Delta[n] = delta = self.loss.delta(out.df, Z[n], A[n], T_cols)
+        for l in range(n - 1, 1, -1):
+            Delta[l] = delta = (self.W[l - 1].T @ delta) * self.activations[l - 2].df(Z[l])
+
+    def _grads(self, decay: bool) -> Parameters:
+        """(1/m) Δ^(l+1) (A^(l))^T (+ λ W^(l)) masked, and (1/m) Δ^(l+1) 1, from the stored passes."""
+        m = self.A[1].shape[1]
+        lam = self.weight_decay if decay else 0.0
+        grads = []
+        for l, (W, M) in enumerate(zip(self.W, self._masks), start=1):
+            delta = self.Delta[l + 1]
+            dW = delta @ self.A[l].T
+            dW /= m
+            if M is not None:
+                dW *= M
+            if lam:
+                dW += lam * W   # W is 0 where pruned, so the mask still holds
+            grads.append((dW, delta.sum(axis=1) / m))
+        return grads
+
+    def _decay(self) -> float:
+        """(λ/2) Σ_l Σ_ij (W_ij^(l))² (biases are not decayed)."""
+        if self.weight_decay == 0.0:
+            return 0.0
+        return 0.5 * self.weight_decay * sum(float(np.vdot(W, W)) for W in self.W)
+
+    def _data_cost(self, T_cols: np.ndarray) -> float:
+        n = self.n_layers
+        return float(np.mean(self.loss.value(self.Z[n], self.A[n], T_cols, axis=0))) + self._decay()
+
+    # --- the interface the training loop needs --------------------------------------------------------
+
+    def _check_data(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
+        X = as_inputs(X, self.sizes[0])
+        return X, as_targets(Y, self.loss, self.sizes[-1], X.shape[0])
+
+    def _cost(self, X: np.ndarray, T: np.ndarray) -> float:
+        self._forward(X.T)
+        self._single = False
+        return self._data_cost(T.T)
+
+    def _gradients(self, X: np.ndarray, T: np.ndarray) -> tuple[float, Parameters]:
+        self._forward(X.T)
+        self._backward(T.T)
+        self._single = False
+        self.grads = grads = self._grads(decay=True)
+        return self._data_cost(T.T), grads
+
+    def _step(self, X: np.ndarray, T: np.ndarray, lr: float) -> float:
+        cost, grads = self._gradients(X, T)
+        for W, b, (dW, db) in zip(self.W, self.b, grads):
+            W -= lr * dW
+            b -= lr * db
+        return cost
+
+    # --- public API: one example per row, as in Network ------------------------------------------------
+
+    def forward(self, x) -> np.ndarray:
+        """a^(n_l) for one example x (shape (s_1,)), or A^(n_l) as rows (m, s_{n_l}) for a batch X (m, s_1).
+
+        The per-layer Z^(l), A^(l) stay in ``Z`` and ``A`` (columns) for :meth:`backward`.
+        """
+        arr = np.asarray(x)
+        if arr.ndim == 1:
+            x = as_input(x, self.sizes[0])
+            out = self._forward(x[:, None])
+            self._single = True
+            return out[:, 0].copy()
+        out = self._forward(as_inputs(x, self.sizes[0], "x").T)
+        self._single = False
+        return out.T.copy()
+
+    def backward(self, y) -> None:
+        """After :meth:`forward`: every Δ^(l), and in ``grads`` the gradients of (1/m) Σ_k J(W,b; x^(k), y^(k)).
+
+        ``y`` is one target (after a one-example forward) or one target row per example. As in
+        ``Network.backward``, weight decay is not included: it belongs to the batch cost.
+        """
+        if self.A[1] is None:
+            raise RuntimeError("backward(y) needs the Z and A of a forward pass: call twin.forward(x) first")
+        m = self.A[1].shape[1]
+        if self._single:
+            T = as_target(y, self.loss, self.sizes[-1])[:, None]
+        else:
+            T = as_targets(y, self.loss, self.sizes[-1], m, "y").T
+        self._backward(T)
+        self.grads = self._grads(decay=False)
+
+    def cost(self, X, Y) -> float:
+        """J(W,b) = (1/m) Σ_k J(W,b; x^(k), y^(k)) + (λ/2) Σ_l ‖W^(l)‖²_F; X has one example per row."""
+        return self._cost(*self._check_data(X, Y))
+
+    def gradients(self, X, Y) -> Parameters:
+        """[(∂J/∂W^(1), ∂J/∂b^(1)), …] of the batch cost J(W,b):
+        ∂J/∂W^(l) = (1/m) Δ^(l+1) (A^(l))^T + λ W^(l),  ∂J/∂b^(l) = (1/m) Δ^(l+1) 1 (0 where pruned)."""
+        return self._gradients(*self._check_data(X, Y))[1]
+
+    def step(self, X, Y, lr: float) -> float:
+        """One gradient-descent update (eqs. 7–8): W ← W − α ∂J/∂W, b ← b − α ∂J/∂b. Returns J before it."""
+        return self._step(*self._check_data(X, Y), check_number(lr, "lr", positive=True))
+
+    def fit(self, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed: int | None = None,
+            progress: bool | None = None, callback=None) -> list[float]:
+        """Gradient descent for ``epochs`` passes over the data; returns J(W,b) after each epoch.
+
+        The same loop as ``Network.fit`` (:func:`neurosim.training.fit`), so both engines train alike.
+        """
+        from .training import fit
+        return fit(self, X, Y, epochs, lr, batch_size=batch_size, seed=seed, progress=progress, callback=callback)
+
+    def predict(self, X) -> np.ndarray:
+        """a^(n_l) for every row of X: an array of shape (m, s_{n_l})."""
+        out = self._forward(as_inputs(X, self.sizes[0]).T)
+        self._single = False
+        return out.T.copy()
+
+    def __repr__(self) -> str:
+        hidden = sorted({a.name for a in self.activations[:-1]})
+        pruned = sum(int((M == 0).sum()) for M in self._masks if M is not None)
+        return (f"MatrixNetwork({self.sizes}, activation={'/'.join(hidden) or '-'}, "
+                f"output={self.activations[-1].name}, loss={self.loss.name}, weight_decay={self.weight_decay:g}, "
+                f"pruned={pruned})")
+
+
+def _matrix(value, shape: tuple[int, ...], name: str) -> np.ndarray:
+    arr = as_array(value, name)
+    if arr.shape != shape:
+        raise ValueError(f"{name}: expected shape {shape}, got {arr.shape}")
+    return arr

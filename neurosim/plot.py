@@ -1,0 +1,278 @@
+"""Plots for experiments: the cost over training, decision regions, and the size of each layer's δ.
+
+Every function returns a new :class:`matplotlib.figure.Figure` (Agg canvas, no display needed; save it with
+``fig.savefig``), or the ``ax`` it was given (pass ``plt.subplots()[1]`` for a window or a grid of plots).
+
+The δ norms are recorded while training::
+
+    rec = ns.plot.DeltaRecorder(net, X, Y)           # records the untrained network as epoch 0
+    net.fit(X, Y, epochs=200, lr=0.5, callback=rec)  # records after every epoch
+    ns.plot.delta_norms(rec)
+
+or from saved parameters with ``DeltaRecorder.from_snapshots(net, X, Y, [net.parameters(), ...])``.
+The size of δ^(l) is its Euclidean norm averaged over the examples, (1/m) Σ_k ‖δ^(l)(x^(k))‖₂: with sigmoid
+hidden layers it shrinks from the output layer towards the input (each layer multiplies by σ′ ≤ 1/4), the
+vanishing gradients this plot is for.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .draw import new_figure
+from .validation import as_inputs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["DeltaRecorder", "decision_boundary", "delta_norms", "layer_delta_norms", "loss_curve"]
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure | None, Axes]:
+    if ax is None:
+        fig = new_figure(figsize)
+        return fig, fig.add_subplot()
+    if not hasattr(ax, "plot") or not hasattr(ax, "figure"):
+        raise TypeError(f"ax: expected a matplotlib Axes or None, got {type(ax).__name__}")
+    return None, ax
+
+
+def _series(values, name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: expected a sequence of numbers, got {type(values).__name__}") from None
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name}: expected a non-empty 1-D sequence of numbers, got shape {arr.shape}")
+    return arr
+
+
+def loss_curve(history, ax: Axes | None = None, log: bool | None = None, title: str | None = None) -> Figure | Axes:
+    """The cost J(W,b) after each epoch, as ``net.fit`` returns it.
+
+    ``history`` is one sequence of costs, or a mapping ``{label: costs}`` to compare runs on one plot.
+    ``log``: logarithmic cost axis; ``None`` chooses it when every cost is positive and they span more than
+    a factor of 50. Epochs are numbered from 1, as in ``fit``.
+    """
+    runs = dict(history) if isinstance(history, Mapping) else {None: history}
+    if not runs:
+        raise ValueError("history: expected costs (a sequence) or {label: costs}, got an empty mapping")
+    series = {label: _series(v, "history" if label is None else f"history[{label!r}]") for label, v in runs.items()}
+    fig, ax = _axes(ax, (7.0, 4.5))
+    for label, costs in series.items():
+        ax.plot(np.arange(1, costs.size + 1), costs, label=label, marker="o" if costs.size < 30 else None,
+                markersize=3)
+    finite = np.concatenate([c[np.isfinite(c)] for c in series.values()])
+    if log is None:
+        log = finite.size > 0 and bool(np.all(finite > 0)) and finite.max() > 50 * finite.min()
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("cost J(W, b)")
+    ax.set_title(title if title is not None else "cost over training")
+    ax.grid(True, alpha=0.3)
+    if any(label is not None for label in series):
+        ax.legend()
+    return ax if fig is None else fig
+
+
+# --- decision regions --------------------------------------------------------------------------------
+
+def _classes(y, n_out: int, m: int) -> np.ndarray:
+    """Class labels from targets: argmax of one-hot rows, threshold 0.5 for one output, else integer labels."""
+    arr = np.asarray(y)
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) and arr.dtype != bool:
+        raise TypeError(f"y: expected numeric targets or class labels, got dtype {arr.dtype}")
+    if arr.ndim == 2 and arr.shape[1] > 1:
+        labels = np.argmax(arr, axis=1)
+    elif arr.ndim == 2 and arr.shape[1] == 1 or arr.ndim == 1 and n_out == 1:
+        labels = (arr.reshape(-1).astype(float) >= 0.5).astype(int)
+    elif arr.ndim == 1:
+        if not np.all(np.equal(np.mod(arr, 1), 0)) or np.any(arr < 0):
+            raise ValueError("y: expected class labels 0 … K−1 (whole numbers), one-hot rows or 0/1 targets")
+        labels = arr.astype(int)
+    else:
+        raise ValueError(f"y: expected shape ({m},) or ({m}, K), got {arr.shape}")
+    if labels.shape[0] != m:
+        raise ValueError(f"y: expected {m} targets (one per row of X), got {labels.shape[0]}")
+    return labels
+
+
+def _predict(net, X: np.ndarray) -> np.ndarray:
+    from .matrix import MatrixNetwork
+    from .network import Network
+
+    # The matrix twin computes the same a^(n_l) as the scalar engine, for the whole grid at once.
+    if isinstance(net, Network):
+        net = MatrixNetwork.from_network(net)
+    return np.asarray(net.predict(X), dtype=float)
+
+
+def _predicted_class(A: np.ndarray) -> np.ndarray:
+    return np.argmax(A, axis=1) if A.shape[1] > 1 else (A[:, 0] >= 0.5).astype(int)
+
+
+def decision_boundary(net, X, y, ax: Axes | None = None, resolution: int = 150, margin: float = 0.15,
+                      title: str | None = None) -> Figure | Axes:
+    """The class the network predicts over the plane of its two inputs, with the examples (X, y) on top.
+
+    Predicted class: argmax_i a_i^(n_l) with several outputs; [a_1^(n_l) ≥ 0.5] with one output (whose
+    0.5 level line is drawn as the boundary). ``y`` gives the examples' classes the same way (one-hot rows,
+    0/1 targets or class labels). The grid has ``resolution`` × ``resolution`` points and extends the range of
+    X by ``margin`` of its width on every side. ``net`` is a Network or a MatrixNetwork with 2 inputs.
+    """
+    sizes = getattr(net, "sizes", None)
+    if sizes is None or not hasattr(net, "predict"):
+        raise TypeError(f"net: expected an ns.Network or ns.MatrixNetwork, got {type(net).__name__}")
+    if sizes[0] != 2:
+        raise ValueError(f"net: decision_boundary needs a network with 2 inputs, got s_1 = {sizes[0]}")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"resolution: expected a whole number >= 2, got {resolution!r}")
+    if not isinstance(margin, (int, float)) or not math.isfinite(margin) or margin < 0:
+        raise ValueError(f"margin: expected a number >= 0, got {margin!r}")
+    X = as_inputs(X, 2)
+    labels = _classes(y, sizes[-1], X.shape[0])
+
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = np.where(hi > lo, (hi - lo) * margin, 1.0)
+    g0, g1 = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution), np.linspace(lo[1] - pad[1], hi[1] + pad[1],
+                                                                                 resolution)
+    G0, G1 = np.meshgrid(g0, g1)
+    A = _predict(net, np.column_stack([G0.ravel(), G1.ravel()]))
+    region = _predicted_class(A).reshape(G0.shape)
+    n_classes = int(max(region.max(), labels.max(), sizes[-1] - 1 if sizes[-1] > 1 else 1)) + 1
+
+    from matplotlib import colormaps
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    base = colormaps["tab10"]
+    colours = ListedColormap([base(k % 10) for k in range(n_classes)])
+    norm = BoundaryNorm(np.arange(-0.5, n_classes + 0.5), n_classes)
+    fig, ax = _axes(ax, (6.0, 5.0))
+    ax.pcolormesh(G0, G1, region, cmap=colours, norm=norm, alpha=0.3, shading="auto", rasterized=True)
+    if sizes[-1] == 1:
+        ax.contour(G0, G1, A[:, 0].reshape(G0.shape), levels=[0.5], colors="k", linewidths=1.2)
+    for k in np.unique(labels):
+        pts = X[labels == k]
+        ax.scatter(pts[:, 0], pts[:, 1], color=colours(int(k)), edgecolors="k", linewidths=0.6, s=30,
+                   label=f"class {k}", zorder=3)
+    accuracy = float(np.mean(_predicted_class(_predict(net, X)) == labels))
+    rule = "argmax_i a_i" if sizes[-1] > 1 else "a ≥ 0.5"
+    ax.set_title(title if title is not None else
+                 f"decision regions ({rule}); accuracy on these {X.shape[0]} examples: {accuracy:.0%}")
+    ax.set_xlabel("x_1")
+    ax.set_ylabel("x_2")
+    ax.legend(loc="best", fontsize=8)
+    return ax if fig is None else fig
+
+
+# --- the size of δ over training ---------------------------------------------------------------------
+
+def layer_delta_norms(net, X, Y) -> dict[int, float]:
+    """{l: (1/m) Σ_k ‖δ^(l)(x^(k))‖₂} for l = 2 … n_l: the average length of each layer's error-term vector.
+
+    Computed by the matrix twin (the same δ every neuron computes); ``net`` (a Network or MatrixNetwork) is
+    not changed.
+    """
+    from .matrix import MatrixNetwork
+    from .network import Network
+
+    if isinstance(net, Network):
+        twin = MatrixNetwork.from_network(net)
+    elif isinstance(net, MatrixNetwork):
+        twin = copy.deepcopy(net)   # its Z, A, Delta caches are the user's: work on a copy
+    else:
+        raise TypeError(f"net: expected an ns.Network or ns.MatrixNetwork, got {type(net).__name__}")
+    twin.gradients(X, Y)
+    return {l: float(np.mean(np.linalg.norm(twin.Delta[l], axis=0))) for l in range(2, twin.n_layers + 1)}
+
+
+class DeltaRecorder:
+    """Records :func:`layer_delta_norms` of a network on (X, Y) at epoch 0 and each time it is called.
+
+    Pass it as ``callback`` to ``net.fit``: ``fit`` calls ``recorder(epoch, cost)`` after every epoch.
+    ``epochs`` lists the recorded epochs and ``norms[l]`` the norms of δ^(l), one per recorded epoch.
+    ``every`` records only every n-th epoch (the epoch-0 record is always kept).
+    """
+
+    def __init__(self, net, X, Y, every: int = 1):
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(f"every: expected a whole number >= 1, got {every!r}")
+        self.net, self.X, self.Y, self.every = net, X, Y, every
+        self.epochs: list[int] = []
+        self.norms: dict[int, list[float]] = {}
+        self.record(0)
+
+    def record(self, epoch: int) -> None:
+        """Append the δ norms of the network as it is now, under ``epoch``."""
+        for l, value in layer_delta_norms(self.net, self.X, self.Y).items():
+            self.norms.setdefault(l, []).append(value)
+        self.epochs.append(int(epoch))
+
+    def __call__(self, epoch: int, cost: float | None = None) -> None:
+        if epoch % self.every == 0:
+            self.record(epoch)
+
+    @classmethod
+    def from_snapshots(cls, net, X, Y, snapshots: Sequence, epochs: Sequence[int] | None = None) -> DeltaRecorder:
+        """A record from saved parameters: each snapshot is a ``net.parameters()`` list; ``net`` supplies the
+        structure (its own parameters are put back afterwards). ``epochs`` defaults to 0, 1, 2, …"""
+        snapshots = list(snapshots)
+        if not snapshots:
+            raise ValueError("snapshots: expected at least one net.parameters() list, got none")
+        if epochs is None:
+            epochs = range(len(snapshots))
+        epochs = list(epochs)
+        if len(epochs) != len(snapshots):
+            raise ValueError(f"epochs: expected {len(snapshots)} epoch numbers (one per snapshot), got {len(epochs)}")
+        saved = net.parameters()
+        rec = cls.__new__(cls)
+        rec.net, rec.X, rec.Y, rec.every = net, X, Y, 1
+        rec.epochs, rec.norms = [], {}
+        try:
+            for epoch, params in zip(epochs, snapshots):
+                net.set_parameters(params)
+                rec.record(epoch)
+        finally:
+            net.set_parameters(saved)
+        return rec
+
+
+def delta_norms(record, ax: Axes | None = None, log: bool = True, title: str | None = None) -> Figure | Axes:
+    """One line per layer l = 2 … n_l: the size (1/m) Σ_k ‖δ^(l)(x^(k))‖₂ of its error terms over training.
+
+    ``record`` is a :class:`DeltaRecorder` or a mapping ``{l: norms}`` (epochs 0, 1, 2, …). The vertical axis
+    is logarithmic by default, so that a δ a hundred times smaller than the output layer's stays visible.
+    """
+    if isinstance(record, DeltaRecorder):
+        norms, epochs = record.norms, np.asarray(record.epochs)
+    elif isinstance(record, Mapping):
+        if not record:
+            raise ValueError("record: expected {l: norms} with at least one layer, got an empty mapping")
+        norms, epochs = dict(record), None
+    else:
+        raise TypeError(f"record: expected a DeltaRecorder or a mapping {{l: norms}}, got {type(record).__name__}")
+    fig, ax = _axes(ax, (7.0, 4.5))
+    from matplotlib import colormaps
+
+    shades = colormaps["viridis"]
+    layers = sorted(norms)
+    for k, l in enumerate(layers):
+        values = _series(norms[l], f"record[{l!r}]")
+        x = epochs if epochs is not None and len(epochs) == values.size else np.arange(values.size)
+        ax.plot(x, values, color=shades(k / max(len(layers) - 1, 1) * 0.9),
+                label=f"layer l = {l}" + (" (output)" if k == len(layers) - 1 else ""))
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("mean ‖δ^(l)‖")
+    ax.set_title(title if title is not None else "size of each layer's error terms δ^(l) over training")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return ax if fig is None else fig

@@ -1,0 +1,569 @@
+"""Exercises: ask for one z, a, δ or weight gradient of a small network and diagnose a wrong answer.
+
+A :class:`Quiz` holds one question about one example (x, y) on one network. The expected value comes from
+the network's own scalar engine; the worked solution is the matching :class:`~neurosim.trace.Step` of
+``ns.trace``. A wrong answer is compared with the numbers that common mistakes give on the same network
+(:data:`MISTAKES`). Each mistake's number is computed by :func:`_hand_pass`, a small numpy re-derivation of
+the passes written for this purpose (it shares nothing with the engine), in two scopes: the slip made only in
+the asked step (everything before it right), and the slip made in every layer (a misunderstood rule repeats).
+
+Agreement within the tolerance ``tol`` (relative) means |answer − v| ≤ tol · max(|v|, 0.01): below 0.01 the
+tolerance becomes absolute, so a value such as 0.0004 is not demanded to five significant digits.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .activations import Activation
+from .network import Network
+from .notation import symbol
+from .validation import as_input, as_target, check_number
+
+KINDS = ("z", "a", "delta", "grad")
+ASK_CHOICES = (*KINDS, "any")
+# Below this magnitude the relative tolerance turns absolute (see the module docstring).
+_FLOOR = 0.01
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One entry of the catalogue: ``key`` (stable identifier), ``name`` (what the learner did) and ``fix``
+    (the right rule, in the notation)."""
+
+    key: str
+    name: str
+    fix: str
+
+
+MISTAKES: dict[str, Mistake] = {m.key: m for m in (
+    Mistake("forgot_fprime", "forgot f′(z)",
+            "δ_i^(l) = (∂J/∂a_i or the message sum Σ_j δ_j^(l+1) W_ji^(l)) · f′(z_i^(l)): the error has to pass "
+            "back through the activation, so multiply by f′(z_i^(l))."),
+    Mistake("wrong_index", "used W instead of Wᵀ (wrong index)",
+            "W_ij^(l) runs from neuron j of layer l to neuron i of layer l+1: "
+            "forward z_i^(l+1) = Σ_j W_ij^(l) a_j^(l); backward, neuron i of layer l collects δ_j^(l+1) W_ji^(l) "
+            "(column i of W^(l), i.e. Wᵀδ); and "
+            "∂J/∂W_ij^(l) = δ_i^(l+1) a_j^(l)."),
+    Mistake("factor_two", "dropped the ½ (factor 2)",
+            "half_sse J = ½ Σ (a_i − y_i)² gives ∂J/∂a_i = a_i − y_i (the ½ cancels the 2); sse J = Σ (a_i − y_i)² "
+            "gives 2(a_i − y_i). Mixing the two is off by a factor 2."),
+    Mistake("fprime_of_a", "used a instead of z in f′",
+            "f′ is evaluated at z_i^(l), the neuron's input: f′(z_i^(l)), not f′(a_i^(l)). (For the sigmoid "
+            "f′(z) = a(1 − a) — written with a, but it is f′ at z.)"),
+    Mistake("wrong_layer", "summed over the wrong layer",
+            "neuron i of layer l sums the messages of its successors: δ_i^(l) = (Σ_j δ_j^(l+1) W_ji^(l)) f′(z_i^(l)) "
+            "uses W^(l), the weights leaving layer l, not W^(l−1); and ∂J/∂W_ij^(l) = δ_i^(l+1) a_j^(l) takes δ of "
+            "layer l+1 and a of layer l."),
+    Mistake("sign_flipped", "sign of (a − y) flipped",
+            "∂J/∂a_i is a_i − y_i (times 2 for sse), output minus target: y − a has the wrong sign, and so has "
+            "every δ and gradient computed from it."),
+    Mistake("softmax_elementwise", "softmax treated elementwise",
+            "softmax couples the whole layer, so it has no elementwise f′; with cross-entropy the chain rule over "
+            "the full Jacobian gives δ^(n_l) = p − onehot(y), with no f′ factor."),
+    Mistake("forgot_bias", "forgot the bias",
+            "z_i^(l+1) = Σ_j W_ij^(l) a_j^(l) + b_i^(l): the bias is added to the weighted sum."),
+    Mistake("forgot_f", "forgot the activation f",
+            "a_i^(l) = f(z_i^(l)): the neuron's output is its activation applied to z, not z itself."),
+)}
+
+# Which slips can happen in the pass a question asks about.
+_FORWARD_SLIPS = ("wrong_index", "forgot_bias", "forgot_f")
+_BACKWARD_SLIPS = ("forgot_fprime", "fprime_of_a", "wrong_index", "wrong_layer", "sign_flipped", "factor_two",
+                   "softmax_elementwise")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The number a mistake gives for the asked quantity; ``how`` says where it was made."""
+
+    mistake: Mistake
+    value: float
+    how: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """The verdict on one answer: ``correct``, ``expected``, the likely ``mistakes`` (empty when correct or
+    when no catalogued mistake gives the answer), ``diagnosis`` (readable text or None), ``solution`` (the
+    worked :class:`~neurosim.trace.Step`) and ``before`` (the Step of the δ or z it uses, or None)."""
+
+    answer: float
+    correct: bool
+    expected: float
+    symbol: str
+    mistakes: tuple[Candidate, ...] = ()
+    diagnosis: str | None = None
+    solution: object = field(default=None, repr=False)
+    before: object = field(default=None, repr=False)
+
+    def __str__(self) -> str:
+        if self.correct:
+            return f"Correct: {self.symbol} = {self.expected:.6g} (you gave {self.answer:g})."
+        lines = [f"Not quite: you gave {self.answer:g}, but {self.symbol} = {self.expected:.6g}.", "Worked solution:"]
+        for step in (self.before, self.solution):
+            if step is not None:
+                lines += [f"  {step.formula}", f"  {' ' * len(step.symbol)} = {step.numbers}"]
+                if step.aside():
+                    lines.append(f"  {' ' * len(step.symbol)}   where {step.aside()}")
+        lines.append(self.diagnosis or "No mistake in the catalogue gives your number; compare your steps "
+                                       "with the worked solution.")
+        return "\n".join(lines)
+
+
+def close(answer: float, value: float, tol: float) -> bool:
+    """|answer − value| ≤ tol · max(|value|, 0.01): relative tolerance, absolute near zero."""
+    return abs(answer - value) <= tol * max(abs(value), _FLOOR)
+
+
+# --- the hand computation, with one slip ----------------------------------------------------------
+
+def _swapped(W: np.ndarray) -> np.ndarray:
+    """S with S[i, j] = W[j, i] wherever that entry of W exists, NaN elsewhere; same shape as W.
+
+    Swapping the indices of a non-square W^(l) leaves some entries undefined; NaN carries that through every
+    sum, so a mistake that cannot be made on this network yields no number and is never diagnosed.
+    """
+    k = min(W.shape)
+    S = np.full(W.shape, np.nan)
+    S[:k, :k] = W.T[:k, :k]
+    return S
+
+
+@dataclass
+class _Values:
+    z: dict[int, np.ndarray]
+    a: dict[int, np.ndarray]
+    delta: dict[int, np.ndarray]
+
+
+def _hand_pass(Ws: Sequence[np.ndarray], bs: Sequence[np.ndarray], acts: Sequence[Activation], loss_name: str,
+               x: np.ndarray, t: np.ndarray, slip: str | None = None, variant: int = 0,
+               layers: set[int] | None = None, backward: bool = False) -> _Values:
+    """z, a, δ of every layer for one example, written from the equations of DESIGN §1, with ``slip`` made in
+    ``layers`` (None: every layer) of the forward pass, or of the backward pass when ``backward``.
+
+    Forward z^(l) = W^(l−1) a^(l−1) + b^(l−1), a^(l) = f(z^(l)); output δ = ∂J/∂a ⊙ f′(z) (a − y for a paired
+    loss); hidden δ^(l) = (W^(l)ᵀ δ^(l+1)) ⊙ f′(z^(l)). Entries a slip leaves undefined are NaN.
+    """
+    n = len(Ws) + 1
+
+    def on(l: int) -> bool:
+        return slip is not None and (layers is None or l in layers)
+
+    def on_forward(l: int) -> bool:
+        return not backward and on(l)
+
+    z: dict[int, np.ndarray] = {}
+    a: dict[int, np.ndarray] = {1: np.asarray(x, float)}
+    for l in range(2, n + 1):
+        W, b = Ws[l - 2], bs[l - 2]
+        if on_forward(l) and slip == "wrong_index":
+            W = _swapped(W)
+        # b + Σ_j W_ij a_j summed in the engine's order, so that a z of exactly 0 (ReLU's kink) stays exactly 0.
+        z[l] = np.zeros(len(b)) if on_forward(l) and slip == "forgot_bias" else np.array(b, float)
+        for j, a_j in enumerate(a[l - 1]):
+            z[l] = z[l] + W[:, j] * a_j
+        act = acts[l - 2]
+        a[l] = z[l].copy() if on_forward(l) and slip == "forgot_f" else np.asarray(act.f(z[l]), float)
+    if not backward:
+        slip = None
+
+    delta: dict[int, np.ndarray] = {}
+    out, zn, an = acts[-1], z[n], a[n]
+    if loss_name in ("cross_entropy", "binary_cross_entropy"):
+        # Paired output: the f′ of softmax / sigmoid cancels against the loss, δ = a − y.
+        g = an - t
+        if on(n) and slip == "sign_flipped":
+            g = t - an
+        if on(n) and slip == "softmax_elementwise" and out.name == "softmax":
+            # Variant 0: the half_sse rule (a − y) f′ with the diagonal p(1 − p) of the Jacobian as f′;
+            # variant 1: ∂J/∂p_k = −y_k/p_k times that diagonal, i.e. −y_k (1 − p_k).
+            g = (an - t) * an * (1 - an) if variant == 0 else -t * (1 - an)
+        delta[n] = g
+    else:
+        g = 2 * (an - t) if loss_name == "sse" else an - t
+        if on(n) and slip == "sign_flipped":
+            g = -g
+        if on(n) and slip == "factor_two":
+            g = g / 2 if loss_name == "sse" else 2 * g
+        delta[n] = _times_fprime(g, out, zn, an, slip if on(n) else None)
+    for l in range(n - 1, 1, -1):
+        W = Ws[l - 1]
+        if on(l) and slip == "wrong_index":
+            messages = _swapped(W).T @ delta[l + 1]          # Σ_j W_ij δ_j instead of Σ_j W_ji δ_j
+        elif on(l) and slip == "wrong_layer":
+            W_in = Ws[l - 2]                                  # the weights INTO layer l, row i: W_ik^(l−1)
+            messages = W_in @ delta[l + 1] if W_in.shape[1] == W.shape[0] else np.full(W.shape[1], np.nan)
+        else:
+            messages = W.T @ delta[l + 1]
+        delta[l] = _times_fprime(messages, acts[l - 2], z[l], a[l], slip if on(l) else None)
+    return _Values(z, a, delta)
+
+
+def _times_fprime(g: np.ndarray, act: Activation, z: np.ndarray, a: np.ndarray, slip: str | None) -> np.ndarray:
+    if slip == "forgot_fprime":
+        return np.asarray(g, float)
+    return g * np.asarray(act.df(a if slip == "fprime_of_a" else z), float)
+
+
+# --- the quiz ------------------------------------------------------------------------------------
+
+class Quiz:
+    """One exercise: a small network, one example (x, y), and one quantity to compute by hand.
+
+    ``Quiz(seed=...)`` builds a random network of ``sizes`` whose weights, biases and inputs have ``decimals``
+    decimals (one by default, so that the arithmetic is doable by hand) and picks a quantity of kind ``ask``:
+    ``"z"`` (z_i^(l)), ``"a"`` (a_i^(l)), ``"delta"`` (δ_i^(l) = ∂J/∂z_i^(l)), ``"grad"`` (∂J/∂W_ij^(l) of
+    J(W,b; x, y)) or ``"any"``. Pass ``net``, ``x`` and ``y`` to quiz on your own network, and ``where`` =
+    (l, i) — or (l, i, j) for W_ij^(l) — to choose the quantity.
+
+    ``.question`` is the full text (the table and the request); ``.check(answer)`` returns a :class:`Check`.
+    """
+
+    def __init__(self, seed: int | None = None, sizes: Sequence[int] = (2, 2, 2),
+                 activation: str | Activation | Sequence = "sigmoid", output: str | Activation | None = None,
+                 loss: str = "half_sse", ask: str = "any", tol: float = 1e-2, decimals: int = 1,
+                 net: Network | None = None, x=None, y=None, where: Sequence[int] | None = None):
+        if ask not in ASK_CHOICES:
+            raise ValueError(f"ask: expected one of {', '.join(ASK_CHOICES)}, got {ask!r}")
+        self.tol = check_number(tol, "tol", positive=True)
+        if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or not 1 <= decimals <= 6:
+            raise ValueError(f"decimals: expected a whole number from 1 to 6, got {decimals!r}")
+        try:
+            self._rng = np.random.default_rng(seed)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"seed: expected None or a non-negative integer, got {seed!r}") from exc
+        self.seed = seed
+        if net is None:
+            if x is not None or y is not None:
+                raise ValueError("x, y: give them together with net=, or leave all three out for a random network")
+            self.net = self._random_network(sizes, activation, output, loss, seed, int(decimals))
+            self.x, self.y = self._random_example(int(decimals))
+            for _ in range(20):
+                # A z of 0 sits on ReLU's kink, where f′ is a convention rather than arithmetic: draw again.
+                self.net.forward(self.x)
+                if all(abs(n.z) > 1e-9 for l in range(2, self.net.n_layers + 1) for n in self.net.layer(l)):
+                    break
+                self._set_random_parameters(self.net, int(decimals))
+                self.x, self.y = self._random_example(int(decimals))
+        else:
+            if not isinstance(net, Network):
+                raise TypeError(f"net: expected an ns.Network, got {type(net).__name__}")
+            if x is None or y is None:
+                raise ValueError("x, y: a quiz on your own net needs the example too: Quiz(net=net, x=..., y=...)")
+            self.net = net
+            self.x = as_input(x, net.sizes[0])
+            self.y = y
+        self.t = as_target(self.y, self.net.loss, self.net.sizes[-1])
+        self.net.forward(self.x)
+        self.net.backward(self.y)
+        self._params = self.net.parameters()
+        if where is None:
+            self.kind, self.where = self._pick(ask)
+        else:
+            if ask == "any":
+                ask = "grad" if isinstance(where, (tuple, list)) and len(where) == 3 else "delta"
+            self.kind, self.where = self._check_where(ask, where)
+        self.expected = self._engine_value()
+        self._verify()
+
+    # --- construction ---------------------------------------------------------------------------
+
+    def _random_network(self, sizes, activation, output, loss, seed, decimals) -> Network:
+        net = Network(sizes, activation=activation, output=output, loss=loss, seed=seed)
+        self._set_random_parameters(net, decimals)
+        return net
+
+    def _set_random_parameters(self, net: Network, decimals: int) -> None:
+        for l in range(1, net.n_layers):
+            net.set_weights(l, self._grid((net.sizes[l], net.sizes[l - 1]), 1.0, decimals))
+            net.set_biases(l, self._grid((net.sizes[l],), 0.5, decimals))
+
+    def _grid(self, shape, scale: float, decimals: int) -> np.ndarray:
+        """Non-zero values with ``decimals`` decimals, |v| ≤ scale: a zero would make several mistakes agree."""
+        unit = 10 ** decimals
+        magnitude = self._rng.integers(1, round(scale * unit) + 1, size=shape) / unit
+        return magnitude * self._rng.choice([-1.0, 1.0], size=shape)
+
+    def _random_example(self, decimals: int):
+        x = self._grid((self.net.sizes[0],), 1.0, decimals)
+        k, name = self.net.sizes[-1], self.net.loss.name
+        if name == "cross_entropy":
+            return x, int(self._rng.integers(0, k))
+        if name == "binary_cross_entropy":
+            return x, self._rng.integers(0, 2, size=k).astype(float)
+        unit = 10 ** decimals
+        return x, self._rng.integers(0, unit + 1, size=k) / unit
+
+    def _positions(self, kind: str) -> list[tuple[int, ...]]:
+        s, n = self.net.sizes, self.net.n_layers
+        if kind == "grad":
+            return [(l, i, j) for l in range(1, n) for i in range(1, s[l] + 1) for j in range(1, s[l - 1] + 1)
+                    if self.net.graph.has_edge((l, j), (l + 1, i))]
+        return [(l, i) for l in range(2, n + 1) for i in range(1, s[l - 1] + 1)]
+
+    def _pick(self, ask: str) -> tuple[str, tuple[int, ...]]:
+        """A random quantity of the asked kind; values near 0 (a dead ReLU, say) are avoided when possible,
+        because most mistakes give 0 there too and the answer would teach nothing."""
+        kind = str(self._rng.choice(KINDS)) if ask == "any" else ask
+        positions = self._positions(kind)
+        order = self._rng.permutation(len(positions))
+        for k in order:
+            self.kind, self.where = kind, positions[k]
+            if abs(self._engine_value()) >= 1e-3:
+                return kind, positions[k]
+        return kind, positions[order[0]]
+
+    def _check_where(self, kind: str, where) -> tuple[str, tuple[int, ...]]:
+        where = tuple(where) if isinstance(where, (tuple, list)) else (where,)
+        positions = self._positions(kind)
+        if where not in positions:
+            shape = "(l, i, j) for W_ij^(l)" if kind == "grad" else "(l, i) with l = 2 … n_l"
+            raise ValueError(f"where: expected {shape} of this {'-'.join(map(str, self.net.sizes))} network "
+                             f"(1-based), got {where!r}")
+        return kind, where
+
+    # --- the asked quantity ---------------------------------------------------------------------
+
+    @property
+    def symbol(self) -> str:
+        """The asked quantity in the notation, e.g. ``δ_1^(2)`` or ``∂J/∂W_12^(1)``."""
+        if self.kind == "grad":
+            l, i, j = self.where
+            return f"∂J/∂{symbol('W', l, i, j)}"
+        return symbol(self.kind, *self.where)
+
+    @property
+    def mathtext(self) -> str:
+        """The asked quantity as matplotlib mathtext, e.g. ``$\\delta_{1}^{(2)}$``."""
+        if self.kind == "grad":
+            l, i, j = self.where
+            return rf"$\partial J/\partial {symbol('W', l, i, j, latex=True)}$"
+        return f"${symbol(self.kind, *self.where, latex=True)}$"
+
+    def _engine_value(self) -> float:
+        if self.kind == "grad":
+            return float(self.net.connection(*self.where).grad)
+        neuron = self.net.neuron(*self.where)
+        return float({"z": neuron.z, "a": neuron.a, "delta": neuron.delta}[self.kind])
+
+    def _value(self, values: _Values) -> float:
+        if self.kind == "grad":
+            l, i, j = self.where
+            return float(values.delta[l + 1][i - 1] * values.a[l][j - 1])
+        l, i = self.where
+        return float(getattr(values, self.kind)[l][i - 1])
+
+    def _pass(self, slip: str | None = None, variant: int = 0, layers: set[int] | None = None) -> _Values:
+        Ws = [W for W, _ in self._params]
+        bs = [b for _, b in self._params]
+        return _hand_pass(Ws, bs, self.net.activations, self.net.loss.name, self.x, self.t, slip, variant, layers,
+                          backward=self.kind in ("delta", "grad"))
+
+    def _verify(self) -> None:
+        # The hand computation without a slip must reproduce the engine, or its mistakes would be off too.
+        mine = self._value(self._pass())
+        if not abs(mine - self.expected) <= 1e-9 * max(1.0, abs(self.expected)):
+            raise RuntimeError(f"quiz: hand computation {mine!r} disagrees with the engine {self.expected!r} "
+                               f"for {self.symbol}; please report this")
+
+    # --- the mistakes ---------------------------------------------------------------------------
+
+    def _applies(self, key: str) -> bool:
+        out, loss = self.net.activations[-1].name, self.net.loss.name
+        if key == "softmax_elementwise":
+            return out == "softmax"
+        if key == "factor_two":
+            return loss in ("half_sse", "sse")
+        if key == "forgot_f":
+            return self.kind == "a"
+        return True
+
+    def candidates(self) -> list[Candidate]:
+        """What each applicable mistake gives for the asked quantity on this network.
+
+        Only numbers that differ from the right one (beyond the tolerance) and that the mistake can produce on
+        this network are listed; the same mistake may appear more than once (made in this step only, or in
+        every layer; or two readings of it).
+        """
+        slips = _FORWARD_SLIPS if self.kind in ("z", "a") else _BACKWARD_SLIPS
+        here = self.where[0] + 1 if self.kind == "grad" else self.where[0]
+        found: list[Candidate] = []
+        for key in slips:
+            if not self._applies(key):
+                continue
+            for variant in ((0, 1) if key == "softmax_elementwise" else (0,)):
+                for layers, how in (({here}, "in this step"), (None, "in every layer")):
+                    found.append(Candidate(MISTAKES[key], self._value(self._pass(key, variant, layers)), how))
+        if self.kind == "grad":
+            found += self._gradient_slips()
+        unique: list[Candidate] = []
+        for c in found:
+            if not math.isfinite(c.value) or close(c.value, self.expected, self.tol):
+                continue
+            if any(u.mistake is c.mistake and close(c.value, u.value, 1e-12) for u in unique):
+                continue
+            unique.append(c)
+        return unique
+
+    def _gradient_slips(self) -> list[Candidate]:
+        """Slips in ∂J/∂W_ij^(l) = δ_i^(l+1) a_j^(l) itself, with every δ and a right."""
+        l, i, j = self.where
+        v = self._pass()
+
+        def entry(values: dict[int, np.ndarray], layer: int, k: int) -> float:
+            return float(values[layer][k - 1]) if layer in values and k <= len(values[layer]) else math.nan
+
+        index, layer = MISTAKES["wrong_index"], MISTAKES["wrong_layer"]
+        found = []
+        for mistake, (ld, id_), (la, ia) in ((index, (l + 1, j), (l, i)), (index, (l + 1, i), (l, i)),
+                                             (layer, (l, i), (l, j)), (layer, (l + 1, i), (l + 1, j))):
+            how = f"as {symbol('delta', ld, id_)}·{symbol('a', la, ia)}"
+            found.append(Candidate(mistake, entry(v.delta, ld, id_) * entry(v.a, la, ia), how))
+        return found
+
+    # --- asking and checking ---------------------------------------------------------------------
+
+    @property
+    def prompt(self) -> str:
+        """The request alone, e.g. "Compute δ_1^(2) = ∂J/∂z_1^(2) …"."""
+        what = {"z": "the weighted input", "a": "the activation", "delta": "the error term",
+                "grad": "the gradient of the loss"}[self.kind]
+        extra = f" = ∂J/∂{symbol('z', *self.where)}" if self.kind == "delta" else ""
+        data = "the input x" if self.kind in ("z", "a") else "the input x and target y"
+        return f"Compute {what} {self.symbol}{extra} for {data} above."
+
+    @property
+    def table(self) -> str:
+        """The network, input and target as text."""
+        return format_table(self.net, self.x, self.y)
+
+    @property
+    def question(self) -> str:
+        """The table of the network and the request."""
+        return f"{self.table}\n\n{self.prompt}"
+
+    def __str__(self) -> str:
+        return self.question
+
+    def __repr__(self) -> str:
+        return f"Quiz({self.symbol} on {self.net!r}, seed={self.seed!r})"
+
+    def steps(self) -> tuple[object, object | None]:
+        """(the Step of ``ns.trace(net, x, y)`` computing the asked quantity, the Step of the δ or z it builds on,
+        or None when all its inputs are in the table)."""
+        from .trace import trace
+        steps = trace(self.net, self.x, self.y)
+        if self.kind == "grad":
+            l, i, j = self.where
+            target = ("gradient", "W", l, i, j)
+            before = ("backward", "delta", l + 1, i, None)
+        else:
+            l, i = self.where
+            target = ("forward" if self.kind in ("z", "a") else "backward", self.kind, l, i, None)
+            before = {"z": None, "a": ("forward", "z", l, i, None)}.get(self.kind)
+        found = {(s.phase, s.kind, s.layer, s.index, s.source): s for s in steps}
+        if target not in found:
+            raise LookupError(f"quiz: the trace has no step for {self.symbol}")
+        return found[target], found.get(before) if before else None
+
+    @property
+    def solution(self):
+        """The worked solution: the Step of ``ns.trace(net, x, y)`` that computes the asked quantity (its
+        ``.formula`` in symbols, its ``.numbers`` with this network's numbers)."""
+        return self.steps()[0]
+
+    def check(self, answer) -> Check:
+        """Judge ``answer`` (a number, or text holding one): correct within ``tol``, else the closest
+        catalogued mistake(s) within ``tol`` — all of them when several give the same number."""
+        value = parse_answer(answer)
+        solution, before = self.steps()
+        if close(value, self.expected, self.tol):
+            return Check(value, True, self.expected, self.symbol, solution=solution)
+        matches = sorted((c for c in self.candidates() if close(value, c.value, self.tol)),
+                         key=lambda c: abs(value - c.value))
+        if matches:
+            best = matches[0].value
+            chosen: list[Candidate] = []
+            for c in matches:
+                if close(c.value, best, self.tol) and all(u.mistake is not c.mistake for u in chosen):
+                    chosen.append(c)
+            return Check(value, False, self.expected, self.symbol, tuple(chosen), _diagnosis(chosen), solution, before)
+        return Check(value, False, self.expected, self.symbol, solution=solution, before=before)
+
+
+def _diagnosis(chosen: Sequence[Candidate]) -> str:
+    head = "Most likely mistake" if len(chosen) == 1 else "Most likely mistake (these give the same number)"
+    lines = [f"{head}:"]
+    for c in chosen:
+        lines.append(f"  - {c.mistake.name} ({c.how}): that gives {c.value + 0.0:.6g}.")   # + 0.0: no "-0"
+        lines.append(textwrap.fill(c.mistake.fix, width=100, initial_indent="    ", subsequent_indent="    "))
+    return "\n".join(lines)
+
+
+def parse_answer(answer) -> float:
+    """A finite number from ``answer`` (a number or text such as " -0.25 " or "1.5e-2")."""
+    if isinstance(answer, bool):
+        raise TypeError("answer: expected a number, got a bool")
+    if isinstance(answer, numbers.Real):
+        value = float(answer)
+    elif isinstance(answer, str):
+        try:
+            value = float(answer.strip().replace("−", "-"))
+        except ValueError:
+            raise ValueError(f"answer: expected a number such as 0.25 or -1.5e-2, got {answer!r}") from None
+    else:
+        raise TypeError(f"answer: expected a number, got {type(answer).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"answer: expected a finite number, got {answer!r}")
+    return value
+
+
+def _number(v: float) -> str:
+    """A table entry: as many decimals as it has (at least one, so that 1 reads 1.0), up to six."""
+    v = float(v)
+    for d in range(1, 7):
+        if v == round(v, d):
+            return f"{v:.{d}f}"
+    return f"{v:.6g}"
+
+
+def format_table(net: Network, x, y) -> str:
+    """The network as text: for each l, W^(l) (row i = neuron i of layer l+1) with b^(l) beside it; then x, y."""
+    acts = net.activations
+    lines = [f"Network {'-'.join(map(str, net.sizes))}: layers l = 1 … {net.n_layers}, "
+             f"loss {net.loss.name}: {net.loss.formula}"]
+    x = np.asarray(x, float)
+    lines.append("Input x = a^(1):  " + ",  ".join(f"{symbol('x', None, j)} = {_number(v)}"
+                                                   for j, v in enumerate(x, start=1)))
+    for l in range(1, net.n_layers):
+        W, b = net.weights(l), net.biases(l)
+        mask = net.mask(l)
+        lines.append("")
+        lines.append(f"W^({l}) and b^({l}): from layer {l} into layer {l + 1} "
+                     f"(f = {acts[l - 1].name}); row i is neuron i of layer {l + 1}")
+        cells = [[_number(W[i, j]) if mask[i, j] else "—" for j in range(W.shape[1])] for i in range(W.shape[0])]
+        width = max(6, *(len(c) for row in cells for c in row), len(_number(max(b, key=abs))) + 1)
+        lines.append("        " + "".join(f"{'j=' + str(j + 1):>{width + 2}}" for j in range(W.shape[1]))
+                     + f"  |{'b_i':>{width + 1}}")
+        for i, row in enumerate(cells):
+            lines.append(f"  i={i + 1:<4}" + "".join(f"{c:>{width + 2}}" for c in row)
+                         + f"  |{_number(b[i]):>{width + 1}}")
+    lines.append("")
+    if net.loss.name == "cross_entropy":
+        t = as_target(y, net.loss, net.sizes[-1])
+        k = int(np.argmax(t))
+        lines.append(f"Target: class {k} (output neuron {k + 1}), one-hot y = "
+                     + "(" + ", ".join(str(int(v)) for v in t) + ")")
+    else:
+        t = as_target(y, net.loss, net.sizes[-1])
+        lines.append("Target y:  " + ",  ".join(f"{symbol('y', None, i)} = {_number(v)}"
+                                                 for i, v in enumerate(t, start=1)))
+    return "\n".join(lines)

@@ -1,0 +1,173 @@
+"""ns.animate: one frame per Step, frames that change, δ colours by sign, messages δ_j·W_ji, GIF and HTML writers."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import neurosim as ns
+from neurosim import animate as animate_module  # noqa: F401  (the function: ns.animate)
+from neurosim.animate import check_phases, player_html, save
+from neurosim.draw import layout
+from tests.reference import reference_backprop
+
+# Animations built only to inspect their steps are never "rendered" in matplotlib's sense.
+pytestmark = pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
+
+DPI = 40   # 320×240 frames: the library allows it, and the tests stay fast
+
+
+def net_232():
+    """2-3-2 sigmoid, half_sse, hand-set weights; output δ_1 > 0 > δ_2 for (X_IN, Y_OUT)."""
+    net = ns.Network([2, 3, 2], seed=0)
+    net.set_weights(1, [[0.5, -0.4], [0.3, 0.8], [-0.7, 0.2]])
+    net.set_weights(2, [[0.6, -0.5, 0.9], [-0.3, 0.4, 0.1]])
+    net.set_biases(1, [0.1, -0.2, 0.05])
+    net.set_biases(2, [0.0, 0.3])
+    return net
+
+
+X_IN, Y_OUT = np.array([0.9, -0.6]), np.array([0.0, 1.0])
+
+
+def reference(net):
+    Ws = [net.weights(1), net.weights(2)]
+    bs = [net.biases(1), net.biases(2)]
+    return reference_backprop(Ws, bs, ["sigmoid", "sigmoid"], "half_sse", X_IN, Y_OUT)
+
+
+@pytest.fixture(scope="module")
+def anim():
+    return ns.animate(net_232(), X_IN, Y_OUT, dpi=DPI)
+
+
+def test_one_frame_per_step_in_computation_order(anim):
+    # Counted by hand for 2-3-2: forward z and a of 5 neurons, δ of 5, gradients of 12 weights and 5 biases.
+    assert len(anim.steps) == 10 + 5 + 17
+    assert [s.phase for s in anim.steps] == ["forward"] * 10 + ["backward"] * 5 + ["gradient"] * 17
+    assert len(list(anim.new_saved_frame_seq())) == len(anim.steps)
+    back = ns.animate(net_232(), X_IN, Y_OUT, phases="backward", dpi=DPI)
+    assert [s.symbol for s in back.steps] == ["δ_1^(3)", "δ_2^(3)", "δ_1^(2)", "δ_2^(2)", "δ_3^(2)"]
+    two = ns.animate(net_232(), X_IN, Y_OUT, phases=["gradient", "backward"], dpi=DPI)
+    assert len(two.steps) == 22 and two.steps[0].phase == "backward"
+
+
+def test_consecutive_frames_differ(anim):
+    frames = [anim.frame(k) for k in range(len(anim.steps))]
+    assert frames[0].shape == (240, 320, 3)
+    for k in range(1, len(frames)):
+        assert np.any(frames[k] != frames[k - 1]), f"frames {k - 1} and {k} are identical"
+
+
+def test_frames_do_not_depend_on_the_order_they_are_drawn_in(anim):
+    late = anim.frame(20)
+    anim.frame(3)
+    assert np.array_equal(anim.frame(20), late)
+
+
+def _pixel(anim, img, key):
+    ax = anim._player.d.ax
+    px, py = ax.transData.transform(layout(anim._player.d.net)[key])
+    return img[img.shape[0] - int(round(py)), int(round(px))].astype(int)
+
+
+def test_positive_and_negative_delta_are_drawn_in_different_colours():
+    net = net_232()
+    _, _, delta, _, _ = reference(net)
+    assert delta[3][0] > 0 > delta[3][1]
+    anim = ns.animate(net, X_IN, Y_OUT, phases="backward", dpi=60, labels=False)
+    img = anim.frame(len(anim.steps) - 1)
+    warm, cold = _pixel(anim, img, (3, 1)), _pixel(anim, img, (3, 2))
+    assert warm[0] > warm[2] + 40   # RdBu_r: red for δ > 0
+    assert cold[2] > cold[0] + 40   # blue for δ < 0
+
+
+def test_backward_frame_carries_the_messages_delta_j_times_w_ji(anim):
+    net = net_232()
+    _, _, delta, _, _ = reference(net)
+    W2 = net.weights(2)
+    k = next(n for n, s in enumerate(anim.steps) if s.symbol == "δ_3^(2)")
+    anim.frame(k)
+    player = anim._player
+    shown = [t.get_text() for t in player.arrow_texts if t.get_visible()]
+    expected = [f"{delta[3][j] * W2[j, 2]:.3g}" for j in range(2)]   # messages from output neurons 1 and 2
+    assert shown == expected
+    arrows = [a for a in player.arrows if a.get_visible()]
+    assert len(arrows) == 2
+    # each arrow runs from the sending output neuron back to neuron (2, 3)
+    pos = layout(net)
+    assert all(a.xy == pos[(2, 3)] for a in arrows)
+    assert {tuple(a.xyann) for a in arrows} == {pos[(3, 1)], pos[(3, 2)]}
+    # the caption is the Step's numbers
+    assert anim.steps[k].numbers in player.numbers.get_text().replace("\n", " ")
+
+
+def test_gradient_frames_recolour_connections_by_the_gradient(anim):
+    net = net_232()
+    _, _, _, _, grads = reference(net)
+    anim.frame(len(anim.steps) - 1)
+    d = anim._player.d
+    colours = d.edges.get_colors()
+    expected = np.concatenate([grads[0][0].ravel(), grads[1][0].ravel()])
+    assert len(colours) == expected.size
+    for g, c in zip(expected, colours):
+        if abs(g) > 1e-3:
+            assert (c[0] > c[2]) == (g > 0)
+    # before the gradient phase, connections are coloured by the sign of W instead
+    anim.frame(0)
+    weights = np.concatenate([net.weights(1).ravel(), net.weights(2).ravel()])
+    for w, c in zip(weights, d.edges.get_colors()):
+        assert (c[0] > c[2]) == (w > 0)
+
+
+def test_gif_reopens_with_every_frame(tmp_path):
+    anim = ns.animate(net_232(), X_IN, Y_OUT, phases=("backward",), dpi=DPI)
+    path = save(anim, tmp_path / "back.gif")
+    with Image.open(path) as im:
+        assert im.n_frames == len(anim.steps) == 5
+        assert im.size == (320, 240)
+
+
+def test_html_player_holds_every_frame_and_needs_no_network(tmp_path):
+    anim = ns.animate(net_232(), X_IN, Y_OUT, phases="backward", dpi=DPI)
+    text = save(anim, tmp_path / "back.html").read_text(encoding="utf-8")
+    assert text.count("data:image/png;base64,") == len(anim.steps)
+    assert 'type="range"' in text and "ns-play" in text
+    assert "http://" not in text and "https://" not in text
+    for step in anim.steps:
+        assert step.numbers in text
+    assert player_html(anim).count("data:image/png;base64,") == len(anim.steps)
+
+
+def test_mp4_without_ffmpeg_suggests_gif(tmp_path, monkeypatch):
+    import neurosim.animate as module
+
+    monkeypatch.setattr(module.shutil, "which", lambda name: None)
+    anim = ns.animate(net_232(), X_IN, Y_OUT, phases="backward", dpi=DPI)
+    with pytest.raises(RuntimeError, match=r"ffmpeg.*\.gif"):
+        save(anim, tmp_path / "a.mp4")
+    with pytest.raises(ValueError, match="path"):
+        save(anim, tmp_path / "a.avi")
+
+
+def test_bad_arguments_name_the_parameter():
+    net = net_232()
+    with pytest.raises(ValueError, match="phases"):
+        ns.animate(net, X_IN, Y_OUT, phases=("forwards",))
+    with pytest.raises(ValueError, match="phases"):
+        check_phases([])
+    with pytest.raises(ValueError, match="fps"):
+        ns.animate(net, X_IN, Y_OUT, fps=0)
+    with pytest.raises(ValueError, match="figsize"):
+        ns.animate(net, X_IN, Y_OUT, figsize=(8,))
+    with pytest.raises(ValueError, match="x"):
+        ns.animate(net, [1.0, 2.0, 3.0], Y_OUT)
+    anim = ns.animate(net, X_IN, Y_OUT, phases="forward", dpi=DPI)
+    with pytest.raises(ValueError, match="k"):
+        anim.frame(len(anim.steps))
+
+
+def test_cross_entropy_network_animates_with_its_class_label():
+    ex = ns.example("some-notes")
+    anim = ns.animate(ex.net, ex.x, ex.y, phases="backward", dpi=DPI)
+    assert len(anim.steps) == 4 + 3
+    assert np.any(anim.frame(0) != anim.frame(1))
