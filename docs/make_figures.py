@@ -47,8 +47,8 @@ def network_deltas(out: Path) -> Path:
         draw = None
     if draw is not None:
         fig = draw(net, show="delta", x=X_ONE, y=Y_ONE, figsize=(8.0, 5.5), dpi=DPI,
-                   title="δ_i^(l) = ∂J/∂z_i^(l) of every neuron: 3-4-2 sigmoid network, x = (0.5, −0.2, 0.1), "
-                         "y = (1, 0)")
+                   title=r"$\delta_i^{(l)} = \partial J / \partial z_i^{(l)}$ of every neuron: 3-4-2 sigmoid "
+                         "network, x = (0.5, −0.2, 0.1), y = (1, 0)")
     else:
         fig = _plain_network_figure(net)
     path = out / "network_deltas.png"
@@ -89,15 +89,12 @@ def xor_history() -> list[float]:
 
 
 def loss_curve(out: Path) -> Path:
+    """J(W,b) per epoch of the tutorial's XOR run, drawn by ``ns.plot.loss_curve``."""
     history = xor_history()
     fig = Figure(figsize=(6.4, 4.0), dpi=DPI)
     ax = fig.add_subplot()
-    ax.plot(np.arange(1, len(history) + 1), history, color="tab:blue")
-    ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("J(W,b)  (log scale)")
-    ax.set_title("XOR, [2, 3, 1] sigmoid network, full-batch gradient descent, α = 2")
-    ax.grid(True, which="both", alpha=0.3)
+    ns.plot.loss_curve(history, ax=ax, log=True,
+                       title="XOR, [2, 3, 1] sigmoid network, full-batch gradient descent, α = 2")
     fig.tight_layout()
     path = out / "loss_curve.png"
     fig.savefig(path, dpi=DPI)
@@ -140,12 +137,13 @@ def slip_eq13(out: Path) -> Path:
     ax = fig.add_subplot()
     k = np.arange(len(labels))
     ax.bar(k - 0.27, numeric, 0.27, label="finite difference of J", color="0.4")
-    ax.bar(k, right, 0.27, label="δ_i^(2) a_j^(1)  (right)", color="tab:green")
-    ax.bar(k + 0.27, slip, 0.27, label="δ_i^(2) a_i^(1)  (eq. 13 as printed)", color="tab:red")
+    ax.bar(k, right, 0.27, label=r"$\delta_i^{(2)} a_j^{(1)}$  (right)", color="tab:green")
+    ax.bar(k + 0.27, slip, 0.27, label=r"$\delta_i^{(2)} a_i^{(1)}$  (eq. 13 as printed)", color="tab:red")
     ax.axhline(0, color="black", lw=0.6)
-    ax.set_xticks(k, [f"{s}^(1)" for s in labels], fontsize=8)
-    ax.set_ylabel("∂J/∂W_ij^(1)")
-    ax.set_title("Eq. 13 of Van Vaerenbergh's note: ∂z_i^(l+1)/∂W_ij^(l) is a_j^(l), not a_i^(l)", fontsize=10)
+    ax.set_xticks(k, [f"$W_{{{s[2:]}}}^{{(1)}}$" for s in labels], fontsize=9)
+    ax.set_ylabel(r"$\partial J / \partial W_{ij}^{(1)}$")
+    ax.set_title(r"Eq. 13 of Van Vaerenbergh's note: $\partial z_i^{(l+1)} / \partial W_{ij}^{(l)}$ is "
+                 r"$a_j^{(l)}$, not $a_i^{(l)}$", fontsize=10)
     ax.legend(fontsize=8)
     fig.tight_layout()
     path = out / "slip_eq13.png"
@@ -176,15 +174,16 @@ def squared_error(out: Path) -> Path:
     grads = squared_error_gradients()
     fig = Figure(figsize=(7.0, 4.0), dpi=DPI)
     ax = fig.add_subplot()
-    names = [("half_sse", "½‖a − y‖²  (factor 1)"), ("sse", "‖a − y‖²  (factor 2)"),
+    names = [("half_sse", "½‖a − y‖², half_sse  (factor 1)"), ("sse", "‖a − y‖², sse, Alsup  (factor 2)"),
              ("mse_mean", "mean over the 3 outputs, PyTorch MSELoss  (factor 2/3)")]
     flat = {k: v.ravel() for k, v in grads.items()}
     k = np.arange(flat["half_sse"].size)
     for n, (key, label) in enumerate(names):
         ax.bar(k + (n - 1) * 0.27, flat[key], 0.27, label=label)
     ax.axhline(0, color="black", lw=0.6)
-    ax.set_xticks(k, [f"W_{i}{j}^(2)" for i in range(1, FAQ_SIZES[2] + 1) for j in range(1, FAQ_SIZES[1] + 1)], fontsize=8)
-    ax.set_ylabel("∂J/∂W_ij^(2)")
+    ticks = [f"$W_{{{i}{j}}}^{{(2)}}$" for i in range(1, FAQ_SIZES[2] + 1) for j in range(1, FAQ_SIZES[1] + 1)]
+    ax.set_xticks(k, ticks, fontsize=9)
+    ax.set_ylabel(r"$\partial J / \partial W_{ij}^{(2)}$")
     ax.set_title("Same network, same example: the three squared errors differ by a constant factor", fontsize=10)
     ax.legend(fontsize=8)
     fig.tight_layout()

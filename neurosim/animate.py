@@ -75,8 +75,10 @@ def _check_positive(value, name: str) -> float:
 def _wrap(text: str, width: int, max_lines: int = 3) -> str:
     lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
     if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: width - 2] + " …"
+        # Too long (a neuron with many inputs): keep the start and the end, where "= <value>" is.
+        tail = text[-(width - 2):]
+        tail = tail.split(" ", 1)[1] if " " in tail[1:] else tail   # start at a word, not mid-number
+        lines = lines[: max_lines - 1] + ["… " + tail.lstrip()]
     return "\n".join(lines)
 
 
@@ -90,8 +92,13 @@ class _Player:
         d = drawing
         n, e = len(d.keys), len(d.connections)
         self.n_layers = net.n_layers
+        # a^(1) = x as the steps read it (the operands of the z steps); x itself for an unconnected input
+        x = np.asarray(x, dtype=float).ravel().copy()
+        for s in steps:
+            for o in s.operands:
+                if o.kind == "a" and o.key[0] == 1:
+                    x[o.key[1] - 1] = o.value
         # Norms: one for the forward quantities, one shared by δ and the gradients (the same units: ∂J/∂·).
-        x = np.asarray(x, dtype=float).ravel()
         forward = [s.value for s in steps if s.kind == "a"]
         backward = [s.value for s in steps if s.phase in ("backward", "gradient")]
         self.norms = {"forward": symmetric_norm(x, forward), "backward": symmetric_norm(backward)}
@@ -223,7 +230,7 @@ class _Player:
             target = next((o for o in ops if o.kind == "y"), None)
             if target is not None:
                 start = here + np.array([0.4, 0.0])
-                arrows.append((start, step.value, f"{target.symbol} = {format_value(target.value)}"))
+                arrows.append((start, step.value, f"${target.latex}$ = {format_value(target.value)}"))
         else:
             for delta_op, weight_op in zip((o for o in ops if o.kind == "delta"), (o for o in ops if o.kind == "W")):
                 message = delta_op.value * weight_op.value
@@ -301,6 +308,12 @@ def _animation_class():
         ``frame(k)`` renders frame k and returns its pixels (height × width × 3, uint8).
         """
 
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            # matplotlib warns when an animation is deleted unrendered, a pyplot mistake; here building one to
+            # read its .steps, or rendering frames with .frame(k) or save(), is ordinary use.
+            self._draw_was_started = True
+
         def _repr_html_(self) -> str:
             return player_html(self)
 
@@ -308,7 +321,6 @@ def _animation_class():
             if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < len(self.steps):
                 raise ValueError(f"k: expected a frame number 0 … {len(self.steps) - 1}, got {k!r}")
             self._player.show(int(k))
-            self._draw_was_started = True   # rendered by hand: no "deleted without rendering" warning
             canvas = self._fig.canvas
             canvas.draw()
             return np.asarray(canvas.buffer_rgba())[:, :, :3].copy()

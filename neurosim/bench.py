@@ -108,12 +108,13 @@ class PythonFloor:
         self.links: list[_Link] = []
         for W, b in params:
             layer = [_Unit(b_i) for b_i in np.asarray(b, dtype=float).tolist()]
-            for target, row in zip(layer, np.asarray(W, dtype=float).tolist()):
-                for source, w in zip(self.layers[-1], row):
-                    c = _Link(source, target, w)
-                    target.incoming.append(c)
-                    source.outgoing.append(c)
-                    self.links.append(c)
+            # One comprehension allocates a layer's links side by side in memory, as cache-friendly as it gets.
+            links = [_Link(source, target, w) for target, row in zip(layer, np.asarray(W, dtype=float).tolist())
+                     for source, w in zip(self.layers[-1], row)]
+            for c in links:
+                c.target.incoming.append(c)
+                c.source.outgoing.append(c)
+            self.links += links
             self.layers.append(layer)
 
     def gradients(self, X: list[list[float]], T: list[list[float]]) -> float:
@@ -278,7 +279,11 @@ def time_engines(sizes: Sequence[int], settings: Settings, seed: int = 0) -> dic
         "twin_batched": (lambda: twin._gradients(XB, TB), BATCH),
         "numpy_batched": (lambda: numpy_floor(params, act, XB.T, TB.T), BATCH),
     }
-    measured = measure({name: fn for name, (fn, _) in per_call.items()}, settings)
+    # Two groups: after a large matrix product, BLAS worker threads keep spinning for a while and would slow
+    # down whichever pure-Python engine ran next on a 2-core machine.
+    measured = {}
+    for group in (("scalar", "python_floor", "twin_1"), ("twin_batched", "numpy_batched")):
+        measured.update(measure({name: per_call[name][0] for name in group}, settings))
     times = {}
     for name, (_, examples) in per_call.items():
         best, median = measured[name]
@@ -439,7 +444,9 @@ def format_report(report: dict) -> str:
     lines = [
         f"neurosim bench{' --quick' if st['quick'] else ''}: forward + backward + gradients, time per example "
         f"(best of {st['repeats']}, µs)",
-        f"machine: {mc['cpu']}, {mc['nproc']} cores; Python {mc['python']}, numpy {mc['numpy']}",
+        f"machine: {mc['cpu']}, {mc['nproc']} cores; Python {mc['python']}, numpy {mc['numpy']}; BLAS threads: "
+        + (", ".join(f"{k}={v}" for k, v in mc["blas_threads"].items()) or "library default "
+           "(OPENBLAS_NUM_THREADS=1 steadies the batched numbers on a busy machine)"),
         "",
         f"{'sizes':<16}{'conns':>8}{'scalar':>10}{'py floor':>10}{'×floor':>8}{'twin×1':>10}"
         f"{'twin×256':>10}{'numpy×256':>11}{'×numpy':>8}{'scalar/twin×256':>17}",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from collections.abc import Sequence
 from os import PathLike
 
@@ -28,6 +30,8 @@ from .validation import (
 _RECTIFIERS = {"relu", "leaky_relu"}
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
+
+_source_index = operator.attrgetter("source.index")   # j of a Connection W_ij^(l)
 
 
 class Network:
@@ -69,11 +73,13 @@ class Network:
         for l in range(1, self.n_layers):
             gain = math.sqrt(2.0) if self.activations[l - 1].name in _RECTIFIERS else 1.0
             W = rng.normal(0.0, gain / math.sqrt(self.sizes[l - 1]), size=(self.sizes[l], self.sizes[l - 1]))
-            sources = list(zip(self._layers[l - 1], keys[l - 1]))
+            # All Connections of the layer first, then the graph's edge dicts: allocated together, the objects
+            # the engine walks sit side by side in memory instead of between dicts of the same size.
+            conns = [Connection(src, dst, w) for dst, row in zip(self._layers[l], W.tolist())
+                     for src, w in zip(self._layers[l - 1], row)]
             self._graph.add_edges_from(
-                (src_key, dst_key, {"connection": Connection(src, dst, w)})
-                for dst, dst_key, row in zip(self._layers[l], keys[l], W.tolist())
-                for (src, src_key), w in zip(sources, row)
+                (src_key, dst_key, {"connection": c})
+                for c, (dst_key, src_key) in zip(conns, itertools.product(keys[l], keys[l - 1]))
             )
         self._version = -1
         self._forward_version: int | None = None
@@ -116,11 +122,15 @@ class Network:
             c = data.get("connection")
             if not isinstance(c, Connection) or c.source is not neurons[u] or c.target is not neurons[v]:
                 c = data["connection"] = Connection(neurons[u], neurons[v], 0.0)
-            self._connections[u[0] - 1].append(c)
-        for conns in self._connections:
-            conns.sort(key=lambda c: (c.i, c.j))
+            c.target.incoming.append(c)
+        # Sorting each neuron's short list by j orders W^(l) by (i, j) without a key tuple per connection
+        # (100,000 short-lived tuples would leave the memory the engine walks full of holes).
+        for l, layer in enumerate(self._layers[1:]):
+            conns = self._connections[l]
+            for n in layer:
+                n.incoming.sort(key=_source_index)
+                conns += n.incoming
             for c in conns:
-                c.target.incoming.append(c)
                 c.source.outgoing.append(c)
         self._version = self._graph.version
 

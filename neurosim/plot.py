@@ -48,6 +48,8 @@ def _series(values, name: str) -> np.ndarray:
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
         raise TypeError(f"{name}: expected a sequence of numbers, got {type(values).__name__}") from None
+    if arr.ndim == 0:
+        raise TypeError(f"{name}: expected a sequence of numbers, got {type(values).__name__}")
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name}: expected a non-empty 1-D sequence of numbers, got shape {arr.shape}")
     return arr
@@ -65,16 +67,21 @@ def loss_curve(history, ax: Axes | None = None, log: bool | None = None, title: 
         raise ValueError("history: expected costs (a sequence) or {label: costs}, got an empty mapping")
     series = {label: _series(v, "history" if label is None else f"history[{label!r}]") for label, v in runs.items()}
     fig, ax = _axes(ax, (7.0, 4.5))
-    for label, costs in series.items():
-        ax.plot(np.arange(1, costs.size + 1), costs, label=label, marker="o" if costs.size < 30 else None,
-                markersize=3)
     finite = np.concatenate([c[np.isfinite(c)] for c in series.values()])
     if log is None:
         log = finite.size > 0 and bool(np.all(finite > 0)) and finite.max() > 50 * finite.min()
-    if log:
+    # matplotlib's log axis overflows while placing ticks near the float limit (a diverging run), so such
+    # curves are drawn as log10 J on a linear axis instead.
+    huge = bool(log) and finite.size > 0 and finite.max() > 1e100
+    for label, costs in series.items():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.log10(costs) if huge else costs
+        ax.plot(np.arange(1, costs.size + 1), y, label=label, marker="o" if costs.size < 30 else None,
+                markersize=3)
+    if log and not huge:
         ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("cost J(W, b)")
+    ax.set_ylabel("log₁₀ J(W, b)" if huge else "cost J(W, b)")
     ax.set_title(title if title is not None else "cost over training")
     ax.grid(True, alpha=0.3)
     if any(label is not None for label in series):

@@ -1,19 +1,17 @@
 """ns.animate: one frame per Step, frames that change, δ colours by sign, messages δ_j·W_ji, GIF and HTML writers."""
 
+import sys
+
 import numpy as np
 import pytest
 from PIL import Image
 
 import neurosim as ns
-from neurosim import animate as animate_module  # noqa: F401  (the function: ns.animate)
 from neurosim.animate import check_phases, player_html, save
 from neurosim.draw import layout
 from tests.reference import reference_backprop
 
-# Animations built only to inspect their steps are never "rendered" in matplotlib's sense.
-pytestmark = pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
-
-DPI = 40   # 320×240 frames: the library allows it, and the tests stay fast
+DPI = 30   # 240×180 frames: the library allows it, and the tests stay fast
 
 
 def net_232():
@@ -53,7 +51,7 @@ def test_one_frame_per_step_in_computation_order(anim):
 
 def test_consecutive_frames_differ(anim):
     frames = [anim.frame(k) for k in range(len(anim.steps))]
-    assert frames[0].shape == (240, 320, 3)
+    assert frames[0].shape == (DPI * 6, DPI * 8, 3)
     for k in range(1, len(frames)):
         assert np.any(frames[k] != frames[k - 1]), f"frames {k - 1} and {k} are identical"
 
@@ -124,7 +122,7 @@ def test_gif_reopens_with_every_frame(tmp_path):
     path = save(anim, tmp_path / "back.gif")
     with Image.open(path) as im:
         assert im.n_frames == len(anim.steps) == 5
-        assert im.size == (320, 240)
+        assert im.size == (DPI * 8, DPI * 6)
 
 
 def test_html_player_holds_every_frame_and_needs_no_network(tmp_path):
@@ -139,8 +137,8 @@ def test_html_player_holds_every_frame_and_needs_no_network(tmp_path):
 
 
 def test_mp4_without_ffmpeg_suggests_gif(tmp_path, monkeypatch):
-    import neurosim.animate as module
-
+    # ns.animate is the function; the module of the same name is reached through sys.modules
+    module = sys.modules["neurosim.animate"]
     monkeypatch.setattr(module.shutil, "which", lambda name: None)
     anim = ns.animate(net_232(), X_IN, Y_OUT, phases="backward", dpi=DPI)
     with pytest.raises(RuntimeError, match=r"ffmpeg.*\.gif"):
@@ -171,3 +169,92 @@ def test_cross_entropy_network_animates_with_its_class_label():
     anim = ns.animate(ex.net, ex.x, ex.y, phases="backward", dpi=DPI)
     assert len(anim.steps) == 4 + 3
     assert np.any(anim.frame(0) != anim.frame(1))
+
+
+# --- neurosim animate ------------------------------------------------------------------------------------
+
+def run_cli(*argv):
+    from neurosim.cli import main
+    return main(["animate", *argv])
+
+
+def test_cli_writes_a_gif_of_at_least_640x480(tmp_path, capsys):
+    out = tmp_path / "back.gif"
+    assert run_cli("--phases", "backward", "--out", str(out)) == 0
+    # the default example is the 3-4-2 network: 6 neurons with a δ
+    with Image.open(out) as im:
+        assert im.n_frames == 6
+        assert im.size[0] >= 640 and im.size[1] >= 480
+    assert str(out.resolve()) in capsys.readouterr().out
+
+
+def test_cli_html_with_network_options(tmp_path):
+    out = tmp_path / "net.html"
+    rc = run_cli("--sizes", "2,2,1", "--input", "0.5,-1", "--target", "1", "--phases", "backward,gradient",
+                 "--out", str(out))
+    assert rc == 0
+    # 3 δ; 6 weight gradients and 3 bias gradients
+    assert out.read_text(encoding="utf-8").count("data:image/png;base64,") == 3 + 9
+
+
+def test_cli_without_options_animates_the_default_example(tmp_path, monkeypatch, capsys):
+    from neurosim.cli.animate import DEFAULT_OUT
+
+    # Writing is tested above; here only what is animated and where it goes (encoding 44 frames is slow).
+    written = {}
+
+    def fake_save(anim, path, fps=None):
+        written.update(anim=anim, path=path, fps=fps)
+        path.write_bytes(b"")
+        return path
+
+    monkeypatch.setattr(sys.modules["neurosim.animate"], "save", fake_save)
+    monkeypatch.chdir(tmp_path)
+    assert run_cli() == 0
+    ex = ns.example()
+    steps = ns.trace(ex.net, ex.x, ex.y)
+    assert [s.numbers for s in written["anim"].steps] == [s.numbers for s in steps]
+    assert written["path"].name == DEFAULT_OUT and written["path"].suffix == ".gif"
+    assert written["anim"].frame(0).shape[:2] == (600, 800)
+    assert str((tmp_path / DEFAULT_OUT).resolve()) in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--out", "a.avi"], "--out"),
+    (["--out", "a"], "--out"),
+    (["--phases", "forward,sideways", "--out", "a.gif"], "--phases"),
+    (["--fps", "0", "--out", "a.gif"], "--fps"),
+    (["--dpi", "50", "--out", "a.gif"], "640"),
+    (["--out", "no/such/folder/a.gif"], "folder"),
+    (["--input", "1,2", "--out", "a.gif"], "x: expected shape (3,)"),
+])
+def test_cli_bad_arguments_exit_2(argv, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(*argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_mp4_without_ffmpeg_exits_2_and_suggests_gif(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys.modules["neurosim.animate"].shutil, "which", lambda name: None)
+    assert run_cli("--out", str(tmp_path / "a.mp4")) == 2
+    err = capsys.readouterr().err
+    assert "ffmpeg" in err and ".gif" in err
+
+
+def test_cli_argparse_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        run_cli("--fps", "fast")
+    assert exc.value.code == 2
+
+
+def test_long_captions_keep_the_value_at_their_end():
+    net = ns.Network([14, 1], activation="identity", seed=0)
+    x = np.linspace(-1, 1, 14)
+    anim = ns.animate(net, x, [0.0], phases="forward", dpi=DPI)
+    anim.frame(0)
+    caption = anim._player.numbers.get_text()
+    z = float(net.weights(1)[0] @ x + net.biases(1)[0])
+    assert caption.count("\n") == 2 and "…" in caption   # shortened in the middle
+    assert caption.rstrip().endswith(f"= {z:.6g}")

@@ -30,6 +30,14 @@ def test_demo_prints_every_number_right(capsys, tmp_path, monkeypatch):
         assert abs(float(value) - want) <= 5e-7 * max(1.0, abs(want)), (kind, i, l, value, want)
         seen.add((kind, int(i), int(l)))
     assert {(k, i, l) for k in "zaδ" for l, s in ((2, 4), (3, 2)) for i in range(1, s + 1)} <= seen
+    gif = tmp_path / "neurosim-demo.gif"
+    assert f"written to {gif}" in out and gif.read_bytes()[:6] == b"GIF89a"
+    assert "all 98 quantities agree" in out
+
+
+def test_demo_refuses_an_unknown_animation_format(capsys, tmp_path):
+    assert main(["demo", "--out", str(tmp_path / "demo.avi")]) == 2
+    assert "expected a file name ending in" in capsys.readouterr().err
 
 
 def test_python_dash_m_and_help():

@@ -12,6 +12,7 @@ Conventions of the docs/ pages that these tests rely on:
 * A ```console block that starts with ``$ neurosim ARGS`` shows that command's output: the test runs it (in-process,
   in a temporary folder) and compares its stdout line by line, where a line ``...`` stands for any number of lines.
   ``# exit N`` after the command states the exit status (0 when absent).
+* A number with three or more decimals in the prose must be quoted that way (parameters like 0.01 need not).
 * docs/api.md names every entry of ``neurosim.__all__``; docs/cli.md names every command and every option.
 
 ``python tests/test_docs.py --update`` rewrites the output blocks and the quoted numbers from what the code
@@ -146,6 +147,18 @@ def test_quoted_numbers_are_there():
     counts = {p.name: len(QUOTED.findall(prose(p.read_text(encoding="utf-8")))) for p in PAGES}
     for name in ("tutorial.md", "slips.md", "faq.md", "derivation.md", "bridge.md"):
         assert counts.get(name, 0) >= 3, f"{name} quotes {counts.get(name, 0)} recomputed numbers"
+
+
+def test_no_computed_looking_number_goes_unchecked():
+    """A number with three or more decimals in the prose is a computed one: it must carry its expression.
+
+    (Parameters such as λ = 0.01 have fewer; inline code and display math are left alone.)
+    """
+    for page in PAGES:
+        text = QUOTED.sub("", prose(page.read_text(encoding="utf-8")))
+        text = re.sub(r"\$\$.*?\$\$", "", re.sub(r"`[^`\n]*`", "", text), flags=re.S)
+        loose = re.findall(r"[-−]?\d+\.\d{3,}", text)
+        assert not loose, f"{page.name} quotes {loose} without <!-- = expression -->"
 
 
 def test_every_page_exists_and_links_resolve():
@@ -305,7 +318,10 @@ def test_figures_regenerate_headless(tmp_path):
     for page in PAGES:
         for target in re.findall(r"\]\(figures/([^)]+)\)", page.read_text(encoding="utf-8")):
             assert target in names, f"{page.name} shows figures/{target}, which make_figures.py does not make"
-            assert (DOCS / "figures" / target).exists()
+            committed = DOCS / "figures" / target
+            assert committed.exists(), f"docs/figures/{target} is not committed: run python docs/make_figures.py"
+            with Image.open(committed) as old, Image.open(tmp_path / target) as new:
+                assert old.size == new.size, f"docs/figures/{target} is stale: run python docs/make_figures.py"
 
 
 def test_figure_script_rejects_bad_arguments(tmp_path, capsys):
@@ -331,44 +347,53 @@ def test_number_convention_helpers():
     assert format_like("1.0e-9", 4.48e-9) == "4.5e-9"
 
 
+def _renumber(text: str, namespace: dict) -> str:
+    """``text`` with every quoted number outside code blocks recomputed from its expression."""
+    code_spans = set()
+    for _, _, start, end in blocks(text):
+        code_spans.update(range(start, end))
+
+    def renumber(m: re.Match) -> str:
+        if m.start() in code_spans:
+            return m.group(0)
+        value = float(eval(m.group("expr"), namespace))
+        return f"{format_like(m.group('num'), value)}{m.group('tick')}<!-- = {m.group('expr')} -->"
+
+    return QUOTED.sub(renumber, text)
+
+
+def _with_outputs(text: str, outputs: list[str]) -> str:
+    """``text`` with the output block after each python block replaced by that block's actual output."""
+    actual = iter(outputs)
+    pieces, last = [], 0
+    found = blocks(text)
+    for k, (info, _, _, end) in enumerate(found):
+        if info != "python":
+            continue
+        out = next(actual)
+        if k + 1 < len(found) and found[k + 1][0] == "output" and not text[end:found[k + 1][2]].strip():
+            pieces.append(text[last:found[k + 1][2]])
+            pieces.append("```output\n" + out.rstrip() + "\n```")
+            last = found[k + 1][3]
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def update(pages: list[Path]) -> None:
     """Rewrite each page's output blocks and quoted numbers from what the code computes now."""
     import tempfile
 
     for page in pages:
-        text = page.read_text(encoding="utf-8")
+        old = page.read_text(encoding="utf-8")
+        cwd = os.getcwd()
         with tempfile.TemporaryDirectory() as tmp:
-            cwd = os.getcwd()
             os.chdir(tmp)
             try:
                 namespace, results = run_page(page)
             finally:
                 os.chdir(cwd)
-        actual = iter(out for _, _, out in results)
-        pieces, last = [], 0
-        found = blocks(text)
-        for k, (info, _, start, end) in enumerate(found):
-            if info == "python":
-                out = next(actual)
-                if k + 1 < len(found) and found[k + 1][0] == "output" and not text[end:found[k + 1][2]].strip():
-                    o_start, o_end = found[k + 1][2], found[k + 1][3]
-                    pieces.append(text[last:o_start])
-                    pieces.append("```output\n" + out.rstrip() + "\n```")
-                    last = o_end
-        pieces.append(text[last:])
-        text = "".join(pieces)
-
-        def renumber(m: re.Match) -> str:
-            if m.start() in code_spans:
-                return m.group(0)
-            value = float(eval(m.group("expr"), namespace))
-            return f"{format_like(m.group('num'), value)}{m.group('tick')}<!-- = {m.group('expr')} -->"
-
-        code_spans = set()
-        for _, _, start, end in blocks(text):
-            code_spans.update(range(start, end))
-        new = QUOTED.sub(renumber, text)
-        if new != page.read_text(encoding="utf-8"):
+        new = _renumber(_with_outputs(old, [out for _, _, out in results]), namespace)
+        if new != old:
             page.write_text(new, encoding="utf-8")
             print(f"updated {page}")
 

@@ -57,7 +57,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not out.parent.is_dir():
         raise ValueError(f"--out: the folder {str(out.parent)!r} does not exist")
-    phases = check_phases(args.phases)
+    try:
+        phases = check_phases(args.phases)
+    except ValueError:
+        raise ValueError(f"--phases: expected names from forward, backward, gradient separated by commas, "
+                         f"got {','.join(args.phases)!r}") from None
     if not args.fps > 0:
         raise ValueError(f"--fps: expected a positive number, got {args.fps:g}")
     size = (round(_FIGSIZE[0] * args.dpi), round(_FIGSIZE[1] * args.dpi))

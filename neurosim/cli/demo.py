@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -23,6 +24,9 @@ def register(sub) -> None:
                                    "number with its formula, show the hidden layer as matrices (the bridge) and "
                                    "check the scalar engine against the matrix twin.")
     p.add_argument("--example", choices=NAMES, default=DEFAULT, help=f"which network (default: {DEFAULT})")
+    p.add_argument("--out", default="neurosim-demo.gif", metavar="FILE",
+                   help="where to write the animation of the passes: .gif, .html or .mp4 (default: %(default)s)")
+    p.add_argument("--no-animation", action="store_true", help="skip writing the animation")
     p.set_defaults(run=run)
 
 
@@ -31,6 +35,11 @@ def _vector(v) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.no_animation:
+        from ..animate import FORMATS
+
+        if Path(args.out).suffix.lower() not in FORMATS:
+            raise ValueError(f"--out: expected a file name ending in {', '.join(FORMATS)}, got {args.out!r}")
     ex = example(args.example)
     net = ex.net
     print(f"neurosim demo: the {ex.description}")
@@ -59,4 +68,15 @@ def run(args: argparse.Namespace) -> int:
     report = compare(net, ex.X, ex.Y)
     print(f"\n=== Equivalence check on the batch of {len(ex.X)} examples (neurosim check) ===")
     print(report.verdict())
+    if not args.no_animation:
+        # Imported here: matplotlib is paid for only when the animation is drawn.
+        from ..animate import animate, save
+
+        print(f"\n=== Animation: the error terms flowing back through the drawn network ({len(steps)} frames) ===")
+        try:
+            path = save(animate(net, ex.x, ex.y), args.out)
+        except RuntimeError as exc:   # .mp4 without ffmpeg: the message suggests .gif
+            print(f"neurosim demo: error: {exc}", file=sys.stderr)
+            return 2
+        print(f"written to {path.resolve()}")
     return 0 if report.ok else 1

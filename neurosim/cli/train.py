@@ -320,14 +320,7 @@ def _plot(path: str, history: list[float], net: Network | None, task: Task) -> N
     axes = fig.subplots(1, 2 if boundary else 1, squeeze=False)[0]
     # A diverging run's curve spans hundreds of decades; numpy's overflow warnings there say nothing new.
     with np.errstate(over="ignore", invalid="ignore"):
-        J = np.asarray(history, dtype=float)
-        title = f"cost per epoch — {task.name}"
-        if J.size and J.min() > 0 and J.max() > 1e100:
-            # matplotlib's log axis fails to label ticks near the float limit, so plot log10 J on a linear axis.
-            loss_curve(np.log10(J), ax=axes[0], log=False, title=title)
-            axes[0].set_ylabel("log₁₀ J(W, b)")
-        else:
-            loss_curve(history, ax=axes[0], title=title)
+        loss_curve(history, ax=axes[0], title=f"cost per epoch — {task.name}")
         if boundary:
             decision_boundary(net, task.X, task.Y, ax=axes[1])
         fig.tight_layout()
