@@ -5,7 +5,7 @@ sigmoid network with the half-SSE loss — and each is timed per example:
 
 * ``scalar``: :class:`~neurosim.network.Network`, one :class:`~neurosim.graph.Neuron` at a time;
 * ``python_floor``: :class:`PythonFloor`, the same arithmetic as a bare plain-Python loop over objects
-  with cached connection lists — the fastest a neuron-by-neuron engine in pure Python can be;
+  with cached connection lists — about as fast as a neuron-by-neuron engine in pure Python can be;
 * ``twin_1`` / ``twin_batched``: :class:`~neurosim.matrix.MatrixNetwork` fed one example at a time, and
   a batch of 256 examples at once;
 * ``numpy_batched``: :func:`numpy_floor`, the twin's equations written straight in numpy, nothing else.
@@ -13,7 +13,8 @@ sigmoid network with the half-SSE loss — and each is timed per example:
 Both floors call the same activation functions (``f_scalar``/``df_scalar``, ``f``/``df``) as the
 engines, so a ratio engine / floor measures the engine's bookkeeping, not a choice of formula.
 Timing uses ``time.perf_counter``: each measurement repeats a call enough times to last ``min_time``,
-does that ``repeats`` times, and keeps the best (reported, and used for ratios) and the median.
+does that ``repeats`` times (the engines compared taking turns), and keeps the best (reported, and used
+for ratios) and the median.
 
 Also measured: how the cost grows with the number of connections (10 … 100,000), the time and memory
 (``tracemalloc``) to build a network's graph, and the time to render the default animation as a GIF.
@@ -206,13 +207,14 @@ class Settings:
         self.quick = quick
         self.repeats = 3 if quick else 7
         self.min_time = 0.004 if quick else 0.05       # seconds each repeat lasts at least
-        self.examples = 8 if quick else 32              # batch of the scalar engine and its floor
-        self.work = 20_000 if quick else 200_000         # examples × connections per scalar call, at most
+        self.examples = 8 if quick else 32              # batch of the scalar engine and its floor, at most ...
+        self.work = 20_000 if quick else 200_000         # ... and examples × connections per call, at most ...
+        self.min_examples = 1 if quick else 4            # ... but at least this many, so per-batch work stays small
         self.scaling = SCALING[:-1] if quick else SCALING
 
     def scalar_examples(self, connections: int) -> int:
         """Fewer examples for big networks, so that one call stays short."""
-        return max(1, min(self.examples, self.work // connections))
+        return max(self.min_examples, min(self.examples, self.work // connections))
 
     def as_dict(self) -> dict:
         return {"quick": self.quick, "repeats": self.repeats, "min_time_s": self.min_time,
@@ -339,6 +341,7 @@ def animation_time() -> dict:
         return {"available": False, "seconds": None, "note": f"not available: {exc}"}
     from .examples import DEFAULT, example
 
+    anim = None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "default.gif"
         t0 = time.perf_counter()
@@ -357,7 +360,8 @@ def animation_time() -> dict:
         except Exception as exc:   # a broken animation must not sink the rest of the report
             return {"available": False, "seconds": None, "note": f"failed: {type(exc).__name__}: {exc}"}
         finally:
-            fig = getattr(anim, "_fig", None) if "anim" in locals() else None
+            # An animate() built on pyplot would leave its figure open; closing an unmanaged one is harmless.
+            fig = getattr(anim, "_fig", None)
             if fig is not None:
                 import matplotlib.pyplot as plt
                 plt.close(fig)
@@ -510,5 +514,5 @@ def supported_plot_formats() -> set[str]:
     return set(Figure().canvas.get_supported_filetypes())
 
 
-__all__ = ["ARCHITECTURES", "ENGINES", "PythonFloor", "Settings", "build_cost", "connections", "format_report",
-           "machine", "measure", "numpy_floor", "plot", "run", "time_engines"]
+__all__ = ["ARCHITECTURES", "ENGINES", "PythonFloor", "Settings", "animation_time", "build_cost", "connections",
+           "format_report", "machine", "measure", "numpy_floor", "plot", "run", "time_engines"]

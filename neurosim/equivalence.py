@@ -20,7 +20,7 @@ import numpy as np
 
 from .matrix import MatrixNetwork
 from .network import Network
-from .notation import symbol
+from .notation import DEFAULT_NOTATION, check_notation, symbol
 from .validation import check_number
 
 PHASES = ("forward", "backward", "gradient")
@@ -150,13 +150,14 @@ class EquivalenceReport:
 
 
 def compare(net: Network, X, Y, twin: MatrixNetwork | None = None, rtol: float = 1e-10,
-            atol: float = 1e-12) -> EquivalenceReport:
+            atol: float = 1e-12, notation: str = DEFAULT_NOTATION) -> EquivalenceReport:
     """Run the scalar engine and the matrix twin on (X, Y) and compare every z, a, δ and gradient.
 
     ``X`` has one example per row. ``twin=None`` builds ``MatrixNetwork.from_network(net)``; pass your
     own twin to check it (for instance one you changed). The scalar values are Neuron.z/.a/.delta after
     ``net.forward(x^(k))``/``net.backward(y^(k))`` and ``net.gradients(X, Y)``; the matrix values are
     column k of ``twin.Z[l]``, ``twin.A[l]``, ``twin.Delta[l]`` and ``twin.gradients(X, Y)``.
+    ``notation`` only changes how the symbols are printed (see :mod:`neurosim.notation`).
     """
     if not isinstance(net, Network):
         raise TypeError(f"net: expected an ns.Network, got {type(net).__name__}")
@@ -166,6 +167,7 @@ def compare(net: Network, X, Y, twin: MatrixNetwork | None = None, rtol: float =
         raise TypeError(f"twin: expected None or an ns.MatrixNetwork, got {type(twin).__name__}")
     elif twin.sizes != net.sizes:
         raise ValueError(f"twin: its sizes {twin.sizes} differ from the network's {net.sizes}")
+    check_notation(notation)
     rtol = check_number(rtol, "rtol")
     atol = check_number(atol, "atol")
     X, T = net._check_data(X, Y)
@@ -198,7 +200,7 @@ def compare(net: Network, X, Y, twin: MatrixNetwork | None = None, rtol: float =
     def add(kind: str, phase: str, l: int, k: int) -> None:
         s, mat, good = scalar[kind][l][:, k].tolist(), matrix[kind][l][:, k].tolist(), agree[kind][l][:, k].tolist()
         for i, (sv, mv, g) in enumerate(zip(s, mat, good), start=1):
-            rows.append(Row(symbol(kind, l, i), phase, kind, l, i, None, k + 1, sv, mv, mv - sv, g))
+            rows.append(Row(symbol(kind, l, i, notation=notation), phase, kind, l, i, None, k + 1, sv, mv, mv - sv, g))
 
     for k in range(m):
         for l in range(2, n + 1):
@@ -214,10 +216,10 @@ def compare(net: Network, X, Y, twin: MatrixNetwork | None = None, rtol: float =
         for i, j in np.argwhere(present) + 1:
             i, j = int(i), int(j)
             sv, mv = float(sW[i - 1, j - 1]), float(mW[i - 1, j - 1])
-            rows.append(Row("∂J/∂" + symbol("W", l, i, j), "gradient", "W", l, i, j, None, sv, mv, mv - sv,
-                            bool(gW[i - 1, j - 1])))
+            name = "∂J/∂" + symbol("W", l, i, j, notation=notation)
+            rows.append(Row(name, "gradient", "W", l, i, j, None, sv, mv, mv - sv, bool(gW[i - 1, j - 1])))
         for i in range(1, net.sizes[l] + 1):
             sv, mv = float(sb[i - 1]), float(mb[i - 1])
-            rows.append(Row("∂J/∂" + symbol("b", l, i), "gradient", "b", l, i, None, None, sv, mv, mv - sv,
-                            bool(gb[i - 1])))
+            name = "∂J/∂" + symbol("b", l, i, notation=notation)
+            rows.append(Row(name, "gradient", "b", l, i, None, None, sv, mv, mv - sv, bool(gb[i - 1])))
     return EquivalenceReport(rows, rtol, atol, list(net.sizes), m)

@@ -24,7 +24,7 @@ import numpy as np
 
 from .matrix import MatrixNetwork
 from .network import Network
-from .notation import symbol
+from .notation import DEFAULT_NOTATION, check_notation, symbol
 from .validation import check_number
 
 # Activations with a kink at z = 0, where a difference quotient straddling 0 is no derivative.
@@ -170,16 +170,19 @@ def _near_kinks(model, X: np.ndarray, eps: float) -> int:
 
 
 def gradient_check(net: Network | MatrixNetwork, X, Y, eps: float = 1e-6, rtol: float = 1e-6,
-                   atol: float | None = None, max_params: int | None = None, seed: int = 0) -> GradientCheckReport:
+                   atol: float | None = None, max_params: int | None = None, seed: int = 0,
+                   notation: str = DEFAULT_NOTATION) -> GradientCheckReport:
     """Compare ∂J/∂θ of ``net.gradients(X, Y)`` with (J(θ + ε) − J(θ − ε)) / 2ε for every weight and bias θ.
 
     ``net`` is a Network (or a MatrixNetwork); J is its batch cost (eq. 6) on (X, Y), one example per row.
     ``atol=None`` takes 1e-14 · max(1, |J|) / ε, the size of rounding error in a difference quotient.
     ``max_params`` checks a random sample (seeded by ``seed``) of that many parameters instead of all:
     each one costs two evaluations of J. The network's parameters are exactly as before afterwards.
+    ``notation`` only changes how the symbols are printed.
     """
     if not isinstance(net, (Network, MatrixNetwork)):
         raise TypeError(f"net: expected an ns.Network or ns.MatrixNetwork, got {type(net).__name__}")
+    check_notation(notation)
     eps = check_number(eps, "eps", positive=True)
     rtol = check_number(rtol, "rtol", positive=True)
     if max_params is not None and (isinstance(max_params, bool) or not isinstance(max_params, numbers.Integral)
@@ -212,6 +215,6 @@ def gradient_check(net: Network | MatrixNetwork, X, Y, eps: float = 1e-6, rtol: 
         grad = float(dW[i - 1, j - 1]) if kind == "W" else float(db[i - 1])
         err = abs(numeric - grad)
         rel = err / max(abs(numeric), abs(grad), floor) if np.isfinite(err) else float("inf")
-        name = symbol("W", l, i, j) if kind == "W" else symbol("b", l, i)
+        name = symbol("W", l, i, j, notation=notation) if kind == "W" else symbol("b", l, i, notation=notation)
         rows.append(GradientRow(name, kind, l, i, j, grad, numeric, err, rel, rel <= rtol))
     return GradientCheckReport(rows, eps, rtol, atol, cost, total, _near_kinks(net, X, eps))

@@ -293,8 +293,12 @@ class Network:
         Z, A = self._run(X, T)
         m, lam = X.shape[0], self.weight_decay
         for conns in self._connections:
-            for c in conns:
-                c.grad = c.grad / m + lam * c.weight
+            if lam:
+                for c in conns:
+                    c.grad = c.grad / m + lam * c.weight
+            else:   # the common case: no λW term to add
+                for c in conns:
+                    c.grad /= m
         for layer in layers[1:]:
             for n in layer:
                 n.bias_grad /= m

@@ -140,17 +140,52 @@ def _check_report(report: dict, quick: bool) -> None:
         assert (t["met"] is None) == (t["measured"] is None)
 
 
-def test_bench_quick_writes_every_field(tmp_path, capsys):
-    json_path, png_path = tmp_path / "bench.json", tmp_path / "bench.png"
-    assert main(["bench", "--quick", "--json", str(json_path), "--plot", str(png_path)]) == 0
-    out = capsys.readouterr().out
-    report = json.loads(json_path.read_text())
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    """`neurosim bench --quick --json --plot`, run once for the tests below: (exit status, report, stdout, folder)."""
+    import contextlib
+    import io
+
+    folder = tmp_path_factory.mktemp("bench")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["bench", "--quick", "--json", str(folder / "bench.json"), "--plot", str(folder / "bench.png")])
+    return status, json.loads((folder / "bench.json").read_text()), out.getvalue(), folder
+
+
+def test_bench_quick_writes_every_field(quick_run):
+    status, report, out, folder = quick_run
+    assert status == 0
     _check_report(report, quick=True)
     assert report["animation"]["available"] is False and "--quick" in report["animation"]["note"]
-    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (folder / "bench.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     for text in ("py floor", "twin×256", "numpy×256", "targets:", "[784, 32, 10]", "bytes per connection"):
         assert text in out
-    assert not list(tmp_path.glob("*.tmp*"))   # the atomic write left no temporary file
+    assert not list(folder.glob("*.tmp*"))   # the atomic write left no temporary file
+
+
+def test_targets_compare_each_measurement_with_its_limit(quick_run):
+    _, report, _, _ = quick_run
+    rows = {tuple(r["sizes"]): r for r in report["per_example"]}
+    measured = [t["measured"] for t in report["targets"]]
+    assert measured[0] == rows[(2, 16, 16, 1)]["ratios"]["scalar_vs_floor"]
+    assert measured[1] == rows[(64, 32, 10)]["ratios"]["scalar_vs_floor"]
+    assert measured[2] == max(r["ratios"]["twin_vs_numpy"] for r in report["per_example"])
+    assert measured[3:5] == [report["build"]["seconds"], report["build"]["bytes_per_connection"]]
+    assert measured[5] is None   # --quick renders no animation
+    for t in report["targets"]:
+        if t["measured"] is not None:
+            assert t["met"] == (t["measured"] < t["limit"])
+
+
+def test_report_text_says_missed_and_not_measured(quick_run):
+    _, report, _, _ = quick_run
+    report = json.loads(json.dumps(report))
+    report["targets"][0].update(measured=2.5, met=False)
+    text = bench.format_report(report)
+    lines = [line for line in text.splitlines() if line.strip().startswith(("scalar_vs_floor", "animation_gif"))]
+    assert "2.50×" in lines[0] and lines[0].endswith("MISSED")
+    assert lines[-1].endswith("not measured")
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -185,6 +220,19 @@ def test_animation_time_renders_a_gif(monkeypatch):
     monkeypatch.setitem(sys.modules, "neurosim.animate", fake)
     out = bench.animation_time()
     assert out["available"] is True and out["seconds"] > 0 and "GIF" in out["note"]
+
+
+def test_animation_time_reports_a_failing_animation(monkeypatch):
+    fake = types.ModuleType("neurosim.animate")
+
+    def broken(net, x, y):
+        raise RuntimeError("mid-edit")
+
+    fake.animate = broken
+    monkeypatch.setitem(sys.modules, "neurosim.animate", fake)
+    out = bench.animation_time()
+    assert out["available"] is False and out["seconds"] is None
+    assert out["note"] == "failed: RuntimeError: mid-edit"
 
 
 def test_animation_time_without_animate_says_so(monkeypatch):

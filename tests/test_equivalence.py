@@ -124,6 +124,20 @@ def test_the_table_stays_readable_for_a_big_network():
     assert "more mismatches" in lines[-1]
 
 
+def test_other_notations_only_change_the_printed_symbols():
+    ex = ns.example("tong-wu")
+    twin = ns.MatrixNetwork.from_network(ex.net)
+    twin.W[0][1, 0] += 0.1
+    vv = ns.compare(ex.net, ex.X, ex.Y, twin=twin)
+    bracket = ns.compare(ex.net, ex.X, ex.Y, twin=twin, notation="bracket")
+    assert [r.scalar for r in vv.rows] == [r.scalar for r in bracket.rows]
+    assert vv.first_mismatch.symbol == "z_2^(2)" and bracket.first_mismatch.symbol == "z_2^[1]"
+    alsup = ns.gradient_check(ex.net, ex.X, ex.Y, notation="alsup")
+    assert alsup.rows[0].symbol == "W_1^(11)"
+    with pytest.raises(ValueError, match="notation"):
+        ns.compare(ex.net, ex.X, ex.Y, notation="nope")
+
+
 def test_compare_rejects_bad_arguments():
     net = ns.Network([2, 2, 1], seed=0)
     X, Y = np.zeros((2, 2)), np.zeros((2, 1))
@@ -242,6 +256,12 @@ def test_check_with_options(capsys):
     assert code == 0, out
     assert "3-5-4-3 network, 3 examples" in out
     assert "result: OK" in out
+
+
+def test_check_in_the_bracket_notation(capsys):
+    assert main(["check", "--notation", "bracket", "--example", "tong-wu", "--rows", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "δ_1^[1]" in out and "δ_1^(2)" not in out
 
 
 def test_check_a_saved_network(tmp_path, capsys):

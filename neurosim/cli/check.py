@@ -7,6 +7,7 @@ import argparse
 from ..equivalence import compare
 from ..gradcheck import gradient_check
 from ..matrix import MatrixNetwork
+from ..notation import DEFAULT_NOTATION, NOTATIONS
 from ..validation import check_index, check_layer
 from .common import add_network_options, float_list, network_from_args
 
@@ -30,9 +31,12 @@ def register(sub) -> None:
     g.add_argument("--max-params", type=int, default=2000, metavar="N",
                    help="finite-difference at most N parameters, a random sample when there are more "
                         "(default 2000; each costs two passes over the batch)")
+    g.add_argument("--notation", choices=NOTATIONS, default=DEFAULT_NOTATION,
+                   help="how symbols are printed: vv (Van Vaerenbergh, default), bracket (Tong Wu), alsup")
     g.add_argument("--rows", type=int, default=40, metavar="N", help="table rows to print (default 40; 0 for all)")
     g.add_argument("--tamper", type=float_list, default=None, metavar="L,I,J[,AMOUNT]",
-                   help="plant a bug: add AMOUNT (default 0.01) to the matrix twin's W_IJ^(L) before comparing, "
+                   help="plant a bug: add AMOUNT (default 0.01) to the matrix twin's W_IJ^(L) (Van Vaerenbergh's "
+                        "indices) before comparing, "
                         "to see the check find where the two computations part")
     p.set_defaults(run=run)
 
@@ -71,11 +75,12 @@ def run(args: argparse.Namespace) -> int:
         print(planted)
     print()
 
-    report = compare(net, X, Y, twin=twin, rtol=args.rtol, atol=args.atol)
+    report = compare(net, X, Y, twin=twin, rtol=args.rtol, atol=args.atol, notation=args.notation)
     report.limit = args.rows or None
     print(report)
     print()
-    grad = gradient_check(net, X, Y, eps=args.eps, rtol=args.grad_rtol, max_params=args.max_params, seed=args.seed)
+    grad = gradient_check(net, X, Y, eps=args.eps, rtol=args.grad_rtol, max_params=args.max_params, seed=args.seed,
+                          notation=args.notation)
     grad.limit = args.rows or None
     print(grad)
     print()
