@@ -58,3 +58,11 @@ def test_every_example_builds_and_matches_its_description():
             np.testing.assert_array_equal(W, np.round(W, 2))
             np.testing.assert_array_equal(b, np.round(b, 1))
         assert np.isfinite(ex.net.cost(ex.X, ex.Y))
+
+
+def test_a_missing_file_is_a_message_not_a_traceback(capsys, tmp_path):
+    missing = tmp_path / "nowhere.json"
+    for command in ("step", "bridge", "check"):
+        assert main([command, "--load", str(missing)]) == 2
+        err = capsys.readouterr().err
+        assert "nowhere.json" in err and "Traceback" not in err

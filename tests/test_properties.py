@@ -52,7 +52,7 @@ def far_from_kinks(net, X, margin=1e-3):
                for l, act in enumerate(net.activations, start=2) if act.name in KINKED)
 
 
-@settings(max_examples=80, **SETTINGS)
+@settings(max_examples=150, **SETTINGS)
 @given(cases())
 def test_scalar_matrix_and_finite_differences_agree(case):
     net, X, Y = case
@@ -70,7 +70,7 @@ def test_scalar_matrix_and_finite_differences_agree(case):
         assert abs(g - row.numeric) <= max(1e-6 * max(abs(g), abs(row.numeric)), check.atol), row
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=60, **SETTINGS)
 @given(cases(), st.data())
 def test_a_tampered_twin_weight_is_caught_where_it_first_matters(case, data):
     net, X, Y = case
@@ -91,7 +91,7 @@ def test_a_tampered_twin_weight_is_caught_where_it_first_matters(case, data):
     assert f"z_{i}^({l + 1}) of example 1 is where it goes wrong" in str(report)
 
 
-@settings(max_examples=30, **SETTINGS)
+@settings(max_examples=60, **SETTINGS)
 @given(cases(min_layers=3))
 def test_a_wrong_derivative_fails_the_gradient_check(case):
     net, X, Y = case

@@ -42,8 +42,13 @@ def main(argv: list[str] | None = None) -> int:
         # Library errors name the parameter and what was expected: show them without a traceback.
         print(f"neurosim {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:
+        # A file named on the command line that cannot be read or written: a bad argument, not a crash.
+        where = f" {exc.filename!r}" if exc.filename else ""
+        print(f"neurosim {args.command}: error: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
