@@ -219,7 +219,7 @@ def test_bad_arguments_exit_2(capsys, argv, message):
 
 def test_demo_grows(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert main(["demo"]) == 0
+    assert main(["demo", "--no-animation"]) == 0   # the animation part is tested in test_cli_demo.py
     out = capsys.readouterr().out
     first, _, rest = out.partition("=== Step by step")
     assert "Forward pass:" in first and "Backward pass:" in first and "Cost of this example" in first
