@@ -192,7 +192,15 @@ def squared_error(out: Path) -> Path:
     return path
 
 
-FIGURES = (network_deltas, loss_curve, slip_eq13, squared_error)
+def backprop_gif(out: Path) -> Path:
+    """The README's picture: the backward pass of the default example (`neurosim animate --phases backward`)."""
+    from neurosim.animate import animate, save
+
+    ex = ns.example()
+    return save(animate(ex.net, ex.x, ex.y, phases=("backward",), dpi=80), out / "backprop.gif")
+
+
+FIGURES = (network_deltas, loss_curve, slip_eq13, squared_error, backprop_gif)
 
 
 def main(argv: list[str] | None = None) -> list[Path]:
