@@ -310,13 +310,16 @@ def test_figures_regenerate_headless(tmp_path):
         path = Path(path)
         assert path.parent == tmp_path
         with Image.open(path) as im:
-            assert im.format == "PNG" and im.size[0] >= 300 and im.size[1] >= 200
+            assert im.format == ("GIF" if path.suffix == ".gif" else "PNG")
+            assert im.size[0] >= 300 and im.size[1] >= 200
             # a blank figure would be one colour
             assert len(im.convert("RGB").getcolors(maxcolors=1 << 20) or [0, 0]) > 10
-    # every figure the pages show is one the script makes, and it is committed
+    # every figure the pages (and the README) show is one the script makes, and it is committed
     names = {Path(p).name for p in written}
-    for page in PAGES:
-        for target in re.findall(r"\]\(figures/([^)]+)\)", page.read_text(encoding="utf-8")):
+    readme = DOCS.parent / "README.md"
+    for page in [*PAGES, readme]:
+        prefix = "docs/figures/" if page == readme else "figures/"
+        for target in re.findall(r"\]\(" + prefix + r"([^)]+)\)", page.read_text(encoding="utf-8")):
             assert target in names, f"{page.name} shows figures/{target}, which make_figures.py does not make"
             committed = DOCS / "figures" / target
             assert committed.exists(), f"docs/figures/{target} is not committed: run python docs/make_figures.py"
