@@ -57,6 +57,7 @@ class EquivalenceReport:
     """
 
     limit = 40
+    see_all = "report.table(limit=None)"
 
     def __init__(self, rows: list[Row], rtol: float, atol: float, sizes: list[int], m: int):
         self.rows = rows
@@ -115,7 +116,8 @@ class EquivalenceReport:
         ])
 
     def table(self, limit: int | None = None) -> str:
-        """The rows as aligned text; with ``limit``, at most that many (mismatches first)."""
+        """The rows as aligned text; with ``limit``, at most that many (mismatches first). The note on hidden
+        rows says how to list them all: ``self.see_all`` (the CLI sets it to its ``--rows 0``)."""
         mism = self.mismatches
         if limit is None or len(self.rows) <= limit:
             shown, note = self.rows, ""
@@ -123,10 +125,10 @@ class EquivalenceReport:
             shown = mism[:limit]
             rest = len(mism) - len(shown)
             note = (f"… {rest} more mismatches and " if rest else "… ") + \
-                f"{len(self.rows) - len(mism)} agreeing rows not shown (report.table(limit=None) lists all)"
+                f"{len(self.rows) - len(mism)} agreeing rows not shown ({self.see_all} lists all)"
         else:
             shown = self.rows[:limit]
-            note = f"… {len(self.rows) - limit} more rows, all agreeing (report.table(limit=None) lists all)"
+            note = f"… {len(self.rows) - limit} more rows, all agreeing ({self.see_all} lists all)"
         head = ("quantity", "example", "scalar", "matrix", "difference", "")
         body = [(r.symbol, "batch" if r.example is None else str(r.example), f"{r.scalar:.10g}",
                  f"{r.matrix:.10g}", f"{r.difference:.2e}", "" if r.ok else "✗ differs") for r in shown]

@@ -52,6 +52,9 @@ class Network:
                  seed: int | None = None):
         self.sizes = check_sizes(sizes)
         self.activations, self.loss = resolve_activations(activation, output, loss, len(self.sizes))
+        if self.loss.name == "cross_entropy" and self.sizes[-1] < 2:
+            raise ValueError("loss: 'cross_entropy' needs at least 2 output neurons (one per class), got 1; "
+                             "for two classes with one output neuron use loss='binary_cross_entropy'")
         self.weight_decay = check_number(weight_decay, "weight_decay")
         try:
             rng = np.random.default_rng(seed)

@@ -172,7 +172,7 @@ def decision_boundary(net, X, y, ax: Axes | None = None, resolution: int = 150, 
     accuracy = float(np.mean(_predicted_class(_predict(net, X)) == labels))
     rule = "argmax_i a_i" if sizes[-1] > 1 else "a ≥ 0.5"
     ax.set_title(title if title is not None else
-                 f"decision regions ({rule}); accuracy on these {X.shape[0]} examples: {accuracy:.0%}")
+                 f"decision regions ({rule})\naccuracy {accuracy:.0%} on these {X.shape[0]} examples")
     ax.set_xlabel("x_1")
     ax.set_ylabel("x_2")
     ax.legend(loc="best", fontsize=8)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 import neurosim as ns
 from neurosim.cli import main
@@ -66,3 +67,25 @@ def test_a_missing_file_is_a_message_not_a_traceback(capsys, tmp_path):
         assert main([command, "--load", str(missing)]) == 2
         err = capsys.readouterr().err
         assert "nowhere.json" in err and "Traceback" not in err
+
+
+def test_network_options_are_never_silently_ignored(capsys, tmp_path):
+    """--activation and friends describe a new network: with an example or --load they are an error."""
+    assert main(["check", "--activation", "tanh"]) == 2
+    assert "--activation: applies to a network built with --sizes" in capsys.readouterr().err
+    assert main(["step", "--all", "--example", "tong-wu", "--loss", "sse", "--weight-decay", "0.1"]) == 2
+    assert "--loss, --weight-decay: applies" in capsys.readouterr().err
+    path = tmp_path / "net.json"
+    main(["train", "--dataset", "xor", "--m", "8", "--epochs", "1", "--quiet", "--save", str(path)])
+    capsys.readouterr()
+    assert main(["check", "--load", str(path), "--sizes", "2,2,1"]) == 2
+    assert "--sizes: not with --load" in capsys.readouterr().err
+    assert main(["check", "--sizes", "2,3,2", "--activation", "tanh", "--loss", "sse"]) == 0
+    assert "2-3-2 network" in capsys.readouterr().out
+
+
+def test_cross_entropy_needs_two_outputs(capsys):
+    with pytest.raises(ValueError, match="at least 2 output neurons.*binary_cross_entropy"):
+        ns.Network([2, 3, 1], loss="cross_entropy")
+    assert main(["step", "--all", "--sizes", "2,3,1", "--loss", "cross_entropy"]) == 2
+    assert "binary_cross_entropy" in capsys.readouterr().err

@@ -24,6 +24,8 @@ def cases(draw, min_layers=2):
     sizes = draw(st.lists(st.integers(1, 8), min_size=n_layers, max_size=n_layers))
     hidden = draw(st.lists(st.sampled_from(HIDDEN), min_size=n_layers - 2, max_size=n_layers - 2))
     output, loss = draw(st.sampled_from(OUTPUT_LOSS))
+    if loss == "cross_entropy":
+        sizes[-1] = max(sizes[-1], 2)   # one class per output neuron: at least two
     lam = draw(st.sampled_from([0.0, 0.0, 0.05, 0.7]))
     m = draw(st.integers(1, 6))
     prune = draw(st.sampled_from([0.0, 0.0, 0.2, 0.6]))

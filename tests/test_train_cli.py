@@ -55,8 +55,31 @@ def test_hidden_infers_widths_for_three_classes(capsys, tmp_path):
                        "--save", str(path))
     assert code == 0, err
     net = ns.Network.load(path)
+    # the default for 4 classes: one softmax output per class with cross-entropy, tanh hidden layer
+    assert net.sizes == [2, 8, 4] and net.activations[-1].name == "softmax" and net.loss.name == "cross_entropy"
+    assert net.activations[0].name == "tanh"
+    code, _, err = run(capsys, "--dataset", "blobs", "--classes", "4", "--m", "20", "--epochs", "1",
+                       "--loss", "half_sse", "--save", str(path))
+    assert code == 0, err
+    net = ns.Network.load(path)
     # half_sse with 4 classes: one sigmoid output per class, one-hot targets
     assert net.sizes == [2, 8, 4] and net.activations[-1].name == "sigmoid"
+
+
+def test_defaults_solve_the_built_in_classification_sets(capsys):
+    """Two classes: one sigmoid output with binary cross-entropy; the defaults reach a good accuracy."""
+    code, out, err = run(capsys, "--dataset", "moons", "--quiet", "--epochs", "300", "--m", "100")
+    assert code == 0, err
+    assert "binary_cross_entropy" in out
+    accuracy = float(re.search(r"accuracy ([\d.]+)%", out).group(1))
+    assert accuracy >= 95
+
+
+def test_build_options_are_refused_with_load(capsys, tmp_path):
+    path = tmp_path / "net.json"
+    ns.Network([2, 3, 1], seed=0).save(path)
+    code, _, err = run(capsys, "--dataset", "xor", "--load", str(path), "--activation", "relu")
+    assert code == 2 and "--activation: not with --load" in err
 
 
 def test_regression_uses_identity_output_and_reports_rmse(capsys, tmp_path):

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     print()
 
     report = compare(net, X, Y, twin=twin, rtol=args.rtol, atol=args.atol, notation=args.notation)
-    report.limit = args.rows or None
+    report.limit, report.see_all = args.rows or None, "--rows 0"
     print(report)
     print()
     grad = gradient_check(net, X, Y, eps=args.eps, rtol=args.grad_rtol, max_params=args.max_params, seed=args.seed,

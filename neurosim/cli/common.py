@@ -36,33 +36,55 @@ def add_network_options(parser: argparse.ArgumentParser, example_option: bool = 
                        help=f"a source note's network (default: {DEFAULT})")
     g.add_argument("--sizes", type=int_list, metavar="S1,S2,...", help="layer widths, input first, e.g. 3,4,2")
     acts = sorted([*ACTIVATIONS, *ALIASES])
-    g.add_argument("--activation", default="sigmoid", metavar="NAME",
-                   help=f"hidden activation(s), one name or one per hidden layer comma-separated ({', '.join(acts)})")
-    g.add_argument("--output", default=None, metavar="NAME", help="output activation (default: as the loss needs)")
-    g.add_argument("--loss", default="half_sse", choices=sorted(LOSSES), help="loss (default: half_sse)")
-    g.add_argument("--weight-decay", type=float, default=0.0, metavar="λ", help="weight decay λ (default: 0)")
+    g.add_argument("--activation", metavar="NAME",
+                   help=f"with --sizes: hidden activation(s), one name or one per hidden layer comma-separated "
+                        f"({', '.join(acts)}; default: sigmoid)")
+    g.add_argument("--output", metavar="NAME", help="with --sizes: output activation (default: as the loss needs)")
+    g.add_argument("--loss", choices=sorted(LOSSES), help="with --sizes: the loss (default: half_sse)")
+    g.add_argument("--weight-decay", type=float, metavar="λ", help="with --sizes: weight decay λ (default: 0)")
     g.add_argument("--seed", type=int, default=0, help="seed of the weights and of generated data (default: 0)")
     g.add_argument("--load", metavar="FILE", help="a network saved with --save / Network.save (JSON)")
     return g
+
+
+# The options that describe a new network: they mean nothing for an example or a loaded file.
+BUILD_OPTIONS = ("activation", "output", "loss", "weight_decay")
+
+
+def parse_activation(text: str | None, default: str = "sigmoid"):
+    """'tanh' -> 'tanh'; 'relu,tanh' -> ['relu', 'tanh'] (one per hidden layer); None -> ``default``."""
+    if text is None:
+        return default
+    return text.split(",") if "," in text else text
 
 
 def network_from_args(args: argparse.Namespace):
     """The Network the options describe, with a batch (X, Y) for it: (net, X, Y, title).
 
     With --sizes or --load, X and Y are random (seeded): inputs in [-1, 1], targets as the loss expects.
+    Options that would be silently ignored (say --activation with an example) are an error instead.
     """
-    if args.load or args.sizes:
-        if args.load:
-            net = Network.load(args.load)
-            title = f"the network in {args.load}"
-        else:
-            activation = args.activation.split(",") if "," in args.activation else args.activation
-            net = Network(args.sizes, activation=activation, output=args.output, loss=args.loss,
-                          weight_decay=args.weight_decay, seed=args.seed)
-            title = f"a {'-'.join(map(str, net.sizes))} network"
+    given = [f"--{name.replace('_', '-')}" for name in BUILD_OPTIONS if getattr(args, name, None) is not None]
+    if args.load:
+        if args.sizes or given or getattr(args, "example", None):
+            extra = ", ".join((["--sizes"] if args.sizes else []) + given
+                              + (["--example"] if getattr(args, "example", None) else []))
+            raise ValueError(f"{extra}: not with --load (the saved network has its own sizes, activations and loss)")
+        net = Network.load(args.load)
         X, Y = random_batch(net, getattr(args, "batch", None) or 4, args.seed)
-        return net, X, Y, title
-    ex = example(getattr(args, "example", None) or DEFAULT)
+        return net, X, Y, f"the network in {args.load} (with random examples)"
+    if args.sizes:
+        if getattr(args, "example", None):
+            raise ValueError("--example and --sizes: give one of them")
+        net = Network(args.sizes, activation=parse_activation(args.activation), output=args.output,
+                      loss=args.loss or "half_sse", weight_decay=args.weight_decay or 0.0, seed=args.seed)
+        X, Y = random_batch(net, getattr(args, "batch", None) or 4, args.seed)
+        return net, X, Y, f"a {'-'.join(map(str, net.sizes))} network (with random examples)"
+    name = getattr(args, "example", None) or DEFAULT
+    if given:
+        raise ValueError(f"{', '.join(given)}: applies to a network built with --sizes; the example {name!r} "
+                         "has its own (see 'neurosim demo --example NAME'). Add --sizes, or leave it out")
+    ex = example(name)
     return ex.net, ex.X, ex.Y, f"the {ex.description} of {ex.title}"
 
 

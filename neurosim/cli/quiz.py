@@ -12,7 +12,7 @@ import numpy as np
 from ..activations import ACTIVATIONS, ALIASES
 from ..losses import LOSSES
 from ..quiz import ASK_CHOICES, Quiz, parse_answer
-from .common import int_list
+from .common import int_list, parse_activation
 
 _HINT = "Please type a number such as 0.25, -0.031 or 1.5e-2 (or 'q' to stop)."
 _QUIT = {"q", "quit", "exit"}
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.tol > 0:
         raise ValueError(f"--tol: expected a positive number, got {args.tol}")
     seed = args.seed if args.seed is not None else int(np.random.SeedSequence().entropy % 1_000_000)
-    activation = args.activation.split(",") if "," in args.activation else args.activation
+    activation = parse_activation(args.activation)
 
     def make(k: int) -> Quiz:
         return Quiz(seed=seed + k, sizes=args.sizes, activation=activation, output=args.output, loss=args.loss,

@@ -18,11 +18,13 @@ from .. import datasets
 from ..csvdata import read_csv
 from ..network import Network
 from ..training import DivergenceError
-from .common import add_network_options, int_list
+from .common import add_network_options, int_list, parse_activation
 
 # A target column with at most this many distinct whole numbers is read as class labels (--task auto).
 MAX_AUTO_CLASSES = 10
 DEFAULT_HIDDEN = [8]
+# tanh is zero-centred, so the toy sets train in a few hundred epochs at the default rate; sigmoid stalls.
+DEFAULT_ACTIVATION = "tanh"
 
 
 def _positive_int(text: str) -> int:
@@ -64,8 +66,9 @@ def register(sub) -> None:
         epilog="Layer widths: give only the hidden ones with --hidden (the input width comes from the data, "
                "the output width from the task: 1 neuron for two classes or one target, K neurons for K > 2 "
                "classes or cross_entropy) or all of them with --sizes, which must then match the data. "
-               "Output activation (unless --output): identity for regression, sigmoid for classes "
-               "(softmax with --loss cross_entropy). Exit status: 0 trained, 1 training diverged, 2 bad "
+               f"Defaults: hidden activation {DEFAULT_ACTIVATION}; loss binary_cross_entropy (sigmoid output) "
+               "for two classes, cross_entropy (softmax) for more, half_sse with an identity output for "
+               "regression. Exit status: 0 trained, 1 training diverged, 2 bad "
                "arguments or data.")
     data = p.add_argument_group("data")
     source = data.add_mutually_exclusive_group()
@@ -174,6 +177,13 @@ def _load_task(args: argparse.Namespace) -> Task:
     return Task(name, data.X, labels, classes)
 
 
+def _default_loss(task: Task) -> str:
+    """The loss whose δ = a − y pairs with the output a classifier needs; squared error for regression."""
+    if task.classes is None:
+        return "half_sse"
+    return "binary_cross_entropy" if len(task.classes) == 2 else "cross_entropy"
+
+
 def _output_width(task: Task, loss: str) -> int:
     if task.classes is None:
         return task.Y.shape[1]
@@ -201,13 +211,14 @@ def _describe_output(task: Task, loss: str, n_out: int) -> str:
 
 def _build_network(args: argparse.Namespace, task: Task) -> Network:
     if args.load:
-        for option in ("sizes", "hidden"):
-            if getattr(args, option):
-                raise ValueError(f"--{option}: not with --load (the saved network has its own sizes)")
+        for option in ("sizes", "hidden", "activation", "output", "loss", "weight_decay"):
+            if getattr(args, option) is not None:
+                raise ValueError(f"--{option.replace('_', '-')}: not with --load "
+                                 "(the saved network has its own sizes, activations and loss)")
         net = Network.load(args.load)
         loss = net.loss.name
     else:
-        loss = args.loss
+        loss = args.loss or _default_loss(task)
     if loss == "cross_entropy" and task.classes is None:
         raise ValueError("--loss cross_entropy: needs class labels, but the target here is numbers to regress")
     n_in, n_out = task.n_inputs, _output_width(task, loss)
@@ -226,11 +237,11 @@ def _build_network(args: argparse.Namespace, task: Task) -> Network:
         sizes = args.sizes
     else:
         sizes = [n_in, *(args.hidden if args.hidden is not None else DEFAULT_HIDDEN), n_out]
-    activation = args.activation.split(",") if "," in args.activation else args.activation
+    activation = parse_activation(args.activation, default=DEFAULT_ACTIVATION)
     output = args.output
     if output is None and loss not in ("cross_entropy", "binary_cross_entropy"):
         output = "identity" if task.classes is None else "sigmoid"
-    return Network(sizes, activation=activation, output=output, loss=loss, weight_decay=args.weight_decay,
+    return Network(sizes, activation=activation, output=output, loss=loss, weight_decay=args.weight_decay or 0.0,
                    seed=args.seed)
 
 
