@@ -24,11 +24,12 @@ import numpy as np
 
 from .activations import Activation
 from .losses import Loss
-from .network import Network, Parameters
-from .validation import as_array, as_input, as_inputs, as_target, as_targets, check_layer, check_number
+from .network import Network
+from .training import Parameters, Trainable
+from .validation import as_array, as_input, as_inputs, as_target, as_targets, check_layer
 
 
-class MatrixNetwork:
+class MatrixNetwork(Trainable):
     """The vectorized twin of a :class:`Network`: ``W[l-1]`` = W^(l) (s_{l+1} × s_l), ``b[l-1]`` = b^(l).
 
     Build it with :meth:`from_network` (same weights as a Network) or like a Network:
@@ -132,14 +133,6 @@ class MatrixNetwork:
         """[(W^(1), b^(1)), …, (W^(n_l−1), b^(n_l−1))] as new arrays."""
         return [(W.copy(), b.copy()) for W, b in zip(self.W, self.b)]
 
-    def set_parameters(self, params: Parameters) -> None:
-        """Set every W^(l) and b^(l) from a list like the one :meth:`parameters` returns."""
-        if len(params) != self.n_layers - 1:
-            raise ValueError(f"params: expected {self.n_layers - 1} (W, b) pairs, got {len(params)}")
-        for l, (W, b) in enumerate(params, start=1):
-            self.set_weights(l, W)
-            self.set_biases(l, b)
-
     # --- the two passes, column form, no validation (the hot path) -----------------------------------
 
     def _forward(self, X_cols: np.ndarray) -> np.ndarray:
@@ -191,10 +184,6 @@ class MatrixNetwork:
         return float(np.mean(self.loss.value(self.Z[n], self.A[n], T_cols, axis=0))) + self._decay()
 
     # --- the interface the training loop needs --------------------------------------------------------
-
-    def _check_data(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
-        X = as_inputs(X, self.sizes[0])
-        return X, as_targets(Y, self.loss, self.sizes[-1], X.shape[0])
 
     def _cost(self, X: np.ndarray, T: np.ndarray) -> float:
         self._forward(X.T)
@@ -248,27 +237,10 @@ class MatrixNetwork:
         self._backward(T)
         self.grads = self._grads(decay=False)
 
-    def cost(self, X, Y) -> float:
-        """J(W,b) = (1/m) Σ_k J(W,b; x^(k), y^(k)) + (λ/2) Σ_l ‖W^(l)‖²_F; X has one example per row."""
-        return self._cost(*self._check_data(X, Y))
-
     def gradients(self, X, Y) -> Parameters:
         """[(∂J/∂W^(1), ∂J/∂b^(1)), …] of the batch cost J(W,b):
         ∂J/∂W^(l) = (1/m) Δ^(l+1) (A^(l))^T + λ W^(l),  ∂J/∂b^(l) = (1/m) Δ^(l+1) 1 (0 where pruned)."""
         return self._gradients(*self._check_data(X, Y))[1]
-
-    def step(self, X, Y, lr: float) -> float:
-        """One gradient-descent update (eqs. 7–8): W ← W − α ∂J/∂W, b ← b − α ∂J/∂b. Returns J before it."""
-        return self._step(*self._check_data(X, Y), check_number(lr, "lr", positive=True))
-
-    def fit(self, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed: int | None = None,
-            progress: bool | None = None, callback=None) -> list[float]:
-        """Gradient descent for ``epochs`` passes over the data; returns J(W,b) after each epoch.
-
-        The same loop as ``Network.fit`` (:func:`neurosim.training.fit`), so both engines train alike.
-        """
-        from .training import fit
-        return fit(self, X, Y, epochs, lr, batch_size=batch_size, seed=seed, progress=progress, callback=callback)
 
     def predict(self, X) -> np.ndarray:
         """a^(n_l) for every row of X: an array of shape (m, s_{n_l})."""

@@ -13,12 +13,12 @@ import numpy as np
 from . import engine
 from .activations import Activation
 from .graph import Connection, Neuron, NeuronGraph
+from .training import Parameters, Trainable
 from .validation import (
     as_array,
     as_input,
     as_inputs,
     as_target,
-    as_targets,
     check_index,
     check_layer,
     check_number,
@@ -29,12 +29,11 @@ from .validation import (
 # He initialisation keeps the variance of z steady through rectifier layers, which zero half their inputs.
 _RECTIFIERS = {"relu", "leaky_relu"}
 
-Parameters = list[tuple[np.ndarray, np.ndarray]]
 
 _source_index = operator.attrgetter("source.index")   # j of a Connection W_ij^(l)
 
 
-class Network:
+class Network(Trainable):
     """A feedforward network in which every neuron is a :class:`Neuron` and every weight a :class:`Connection`.
 
     ``sizes = [s_1, …, s_{n_l}]``; layer 1 is the input. ``activation`` is a name, an
@@ -218,14 +217,6 @@ class Network:
         """[(W^(1), b^(1)), …, (W^(n_l−1), b^(n_l−1))] as new arrays."""
         return [(self.weights(l), self.biases(l)) for l in range(1, self.n_layers)]
 
-    def set_parameters(self, params: Parameters) -> None:
-        """Set every W^(l) and b^(l) from a list like the one :meth:`parameters` returns."""
-        if len(params) != self.n_layers - 1:
-            raise ValueError(f"params: expected {self.n_layers - 1} (W, b) pairs, got {len(params)}")
-        for l, (W, b) in enumerate(params, start=1):
-            self.set_weights(l, W)
-            self.set_biases(l, b)
-
     # --- the scalar engine, one example --------------------------------------------------------
 
     def forward(self, x) -> np.ndarray:
@@ -255,10 +246,6 @@ class Network:
         engine.backward(layers, t.tolist(), self.loss)
 
     # --- batches ------------------------------------------------------------------------------
-
-    def _check_data(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
-        X = as_inputs(X, self.sizes[0])
-        return X, as_targets(Y, self.loss, self.sizes[-1], X.shape[0])
 
     def _decay(self) -> float:
         """(λ/2) Σ_l Σ_ij (W_ij^(l))², the weight-decay term of eq. 6 (biases are not decayed)."""
@@ -307,10 +294,6 @@ class Network:
                 n.bias_grad /= m
         return float(np.mean(self.loss.value(Z, A, T, axis=1))) + self._decay()
 
-    def cost(self, X, Y) -> float:
-        """J(W,b) = (1/m) Σ_k J(W,b; x^(k), y^(k)) + (λ/2) Σ_l Σ_ij (W_ij^(l))²; X has one example per row."""
-        return self._cost(*self._check_data(X, Y))
-
     def gradients(self, X, Y) -> Parameters:
         """[(∂J/∂W^(1), ∂J/∂b^(1)), …] of the batch cost J(W,b), by the scalar engine.
 
@@ -338,19 +321,6 @@ class Network:
             for n in layer:
                 n.bias -= lr * n.bias_grad
         return cost
-
-    def step(self, X, Y, lr: float) -> float:
-        """One gradient-descent update (eqs. 7–8): W ← W − α ∂J/∂W, b ← b − α ∂J/∂b. Returns J before it."""
-        return self._step(*self._check_data(X, Y), check_number(lr, "lr", positive=True))
-
-    def fit(self, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed: int | None = None,
-            progress: bool | None = None, callback=None) -> list[float]:
-        """Gradient descent for ``epochs`` passes over the data; returns J(W,b) on (X, Y) after each epoch.
-
-        See :func:`neurosim.training.fit` for mini-batches, shuffling, progress and divergence.
-        """
-        from .training import fit
-        return fit(self, X, Y, epochs, lr, batch_size=batch_size, seed=seed, progress=progress, callback=callback)
 
     def predict(self, X) -> np.ndarray:
         """a^(n_l) for every row of X: an array of shape (m, s_{n_l})."""

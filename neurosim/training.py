@@ -1,7 +1,6 @@
-"""The training loop, shared by the scalar :class:`Network` and the matrix twin.
-
-A model only has to offer ``_check_data(X, Y) -> (X, T)``, ``_step(X, T, lr) -> cost``,
-``_cost(X, T) -> cost``, ``parameters()`` and ``set_parameters(params)``.
+"""Training, shared by the scalar :class:`Network` and the matrix twin: the :class:`Trainable` base gives
+both engines the same public ``cost``, ``step``, ``fit`` and ``set_parameters``; each engine supplies
+``_cost(X, T)``, ``_step(X, T, lr)``, ``parameters()``, ``set_weights`` and ``set_biases``.
 """
 
 from __future__ import annotations
@@ -12,7 +11,9 @@ import time
 
 import numpy as np
 
-from .validation import check_number
+from .validation import as_inputs, as_targets, check_number
+
+Parameters = list[tuple[np.ndarray, np.ndarray]]
 
 
 class DivergenceError(FloatingPointError):
@@ -23,6 +24,39 @@ class DivergenceError(FloatingPointError):
         super().__init__(message)
         self.epoch = epoch
         self.history = history
+
+
+class Trainable:
+    """The batch API both engines share; the arithmetic lives in the engines' ``_cost`` and ``_step``."""
+
+    def _check_data(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
+        """X as (m, s_1) floats and the targets T as (m, s_{n_l}) floats (one-hot rows for cross_entropy)."""
+        X = as_inputs(X, self.sizes[0])
+        return X, as_targets(Y, self.loss, self.sizes[-1], X.shape[0])
+
+    def cost(self, X, Y) -> float:
+        """J(W,b) = (1/m) Σ_k J(W,b; x^(k), y^(k)) + (λ/2) Σ_l Σ_ij (W_ij^(l))² (eq. 6); X has one example per row."""
+        return self._cost(*self._check_data(X, Y))
+
+    def step(self, X, Y, lr: float) -> float:
+        """One gradient-descent update (eqs. 7–8): W ← W − α ∂J/∂W, b ← b − α ∂J/∂b. Returns J before it."""
+        return self._step(*self._check_data(X, Y), check_number(lr, "lr", positive=True))
+
+    def fit(self, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed: int | None = None,
+            progress: bool | None = None, callback=None) -> list[float]:
+        """Gradient descent for ``epochs`` passes over the data; returns J(W,b) on (X, Y) after each epoch.
+
+        See :func:`fit` for mini-batches, shuffling, progress and divergence.
+        """
+        return fit(self, X, Y, epochs, lr, batch_size=batch_size, seed=seed, progress=progress, callback=callback)
+
+    def set_parameters(self, params: Parameters) -> None:
+        """Set every W^(l) and b^(l) from a list like the one ``parameters()`` returns."""
+        if len(params) != self.n_layers - 1:
+            raise ValueError(f"params: expected {self.n_layers - 1} (W, b) pairs, got {len(params)}")
+        for l, (W, b) in enumerate(params, start=1):
+            self.set_weights(l, W)
+            self.set_biases(l, b)
 
 
 def _check_count(value, name: str, minimum: int = 1) -> int:
