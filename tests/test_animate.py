@@ -175,7 +175,10 @@ def test_cross_entropy_network_animates_with_its_class_label():
 
 def run_cli(*argv):
     from neurosim.cli import main
-    return main(["animate", *argv])
+    try:
+        return main(["animate", *argv])
+    except SystemExit as exc:   # argparse rejected an option
+        return exc.code
 
 
 def test_cli_writes_a_gif_of_at_least_640x480(tmp_path, capsys):
@@ -223,10 +226,13 @@ def test_cli_without_options_animates_the_default_example(tmp_path, monkeypatch,
     (["--out", "a.avi"], "--out"),
     (["--out", "a"], "--out"),
     (["--phases", "forward,sideways", "--out", "a.gif"], "--phases"),
-    (["--fps", "0", "--out", "a.gif"], "--fps"),
+    (["--fps", "0", "--out", "a.gif"], "argument --fps: expected a positive finite number, got '0'"),
+    (["--fps", "inf", "--out", "a.gif"], "argument --fps: expected a positive finite number, got 'inf'"),
+    (["--dpi", "-5", "--out", "a.gif"], "argument --dpi: expected a positive finite number"),
     (["--dpi", "50", "--out", "a.gif"], "640"),
     (["--out", "no/such/folder/a.gif"], "folder"),
-    (["--input", "1,2", "--out", "a.gif"], "x: expected shape (3,)"),
+    (["--input", "1,2", "--out", "a.gif"], "--input: x: expected shape (3,), got (2,)"),
+    (["--target", "1", "--out", "a.gif"], "--target: y: expected a target vector of shape (2,)"),
 ])
 def test_cli_bad_arguments_exit_2(argv, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
@@ -244,9 +250,8 @@ def test_cli_mp4_without_ffmpeg_exits_2_and_suggests_gif(tmp_path, monkeypatch, 
 
 
 def test_cli_argparse_errors_exit_2(capsys):
-    with pytest.raises(SystemExit) as exc:
-        run_cli("--fps", "fast")
-    assert exc.value.code == 2
+    assert run_cli("--fps", "fast") == 2    # run_cli turns argparse's SystemExit into its code
+    assert "argument --fps: expected a positive number, got 'fast'" in capsys.readouterr().err
 
 
 def test_long_captions_keep_the_value_at_their_end():

@@ -210,12 +210,19 @@ def test_bridge_command(capsys):
 
 @pytest.mark.parametrize("argv,message", [
     (["bridge", "--layer", "1"], "--layer"),
-    (["bridge", "--batch", "0"], "--batch"),
+    (["bridge", "--batch", "0"], "argument --batch: expected a whole number >= 1, got 0"),
     (["bridge", "--batch", "2", "--why"], "--batch"),
-    (["bridge", "--digits", "0"], "--digits"),
+    (["bridge", "--digits", "0"], "argument --digits: expected a whole number from 1 to 17, got '0'"),
+    (["bridge", "--digits", "18"], "argument --digits: expected a whole number from 1 to 17, got '18'"),
+    (["bridge", "--input", "1"], "--input: x: expected shape (3,), got (1,)"),
+    (["bridge", "--target", "1,2,3"], "--target: y: expected a target vector of shape (2,)"),
 ])
 def test_bridge_bad_arguments(capsys, argv, message):
-    assert main(argv) == 2
+    try:
+        code = main(argv)
+    except SystemExit as exc:   # argparse rejected the number
+        code = exc.code
+    assert code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
 

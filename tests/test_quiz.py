@@ -326,11 +326,24 @@ def test_cli_options_reach_the_network(monkeypatch, capsys):
     assert "Network 3-2" in out.out and "softmax" in out.out and "class" in out.out
 
 
-@pytest.mark.parametrize("argv", [["--rounds", "0"], ["--sizes", "2"], ["--tol", "-1"], ["--decimals", "0"],
+@pytest.mark.parametrize("argv", [["--sizes", "2"], ["--decimals", "0"],
                                   ["--activation", "nope"], ["--loss", "cross_entropy", "--output", "tanh"]])
 def test_cli_bad_arguments_exit_2(monkeypatch, capsys, argv):
     code, out = run_cli(monkeypatch, capsys, ["--seed", "1", *argv], "")
     assert code == 2 and "neurosim quiz: error:" in out.err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--rounds", "0"], "argument --rounds: expected a whole number >= 1, got 0"),
+    (["--rounds", "two"], "argument --rounds: expected a whole number >= 1, got 'two'"),
+    (["--tol", "-1"], "argument --tol: expected a positive finite number, got '-1'"),
+    (["--tol", "nan"], "argument --tol: expected a positive finite number, got 'nan'"),
+])
+def test_cli_bad_numbers_are_refused_by_argparse(monkeypatch, capsys, argv, message):
+    with pytest.raises(SystemExit) as exc:
+        run_cli(monkeypatch, capsys, ["--seed", "1", *argv], "")
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and message in err and "Traceback" not in err
 
 
 def test_cli_bad_choice_exits_2(monkeypatch, capsys):
@@ -359,4 +372,7 @@ def test_cli_figure_writes_one_drawing_per_round(monkeypatch, capsys, tmp_path):
     assert code == 0 and (tmp_path / "net-1.png").stat().st_size > 0
     assert not (tmp_path / "net-2.png").exists()    # the session ended (EOF) before question 2 was shown
     code, out = run_cli(monkeypatch, capsys, ["--seed", "1", "--figure", str(tmp_path / "net.txt")], "")
-    assert code == 2 and "--figure" in out.err
+    assert code == 2 and "--figure: expected a file name ending in one of" in out.err and ".png" in out.err
+    code, out = run_cli(monkeypatch, capsys, ["--seed", "1", "--figure", str(tmp_path / "no" / "net.png")], "")
+    assert code == 2 and "--figure: the folder" in out.err and "does not exist" in out.err
+    assert "Question" not in out.out    # refused before the first question

@@ -202,19 +202,49 @@ def test_paths_option(capsys):
     assert "more than limit=100" in capsys.readouterr().err
 
 
+def exit_code(argv):
+    """main's exit status, also when argparse itself rejects an option (it raises SystemExit)."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code
+
+
 @pytest.mark.parametrize("argv,message", [
     (["step", "--all", "--neuron", "5,1"], "--neuron L"),
     (["step", "--all", "--neuron", "2"], "--neuron"),
-    (["step", "--all", "--neuron", "1,1", "--phase", "forward"], "no step matches"),
+    (["step", "--all", "--neuron", "1,1", "--phase", "forward"], "--phase forward --neuron 1,1: no step matches"),
     (["step", "--paths", "1,2"], "--paths"),
-    (["step", "--paths", "1,9,1"], "i"),
-    (["step", "--all", "--input", "1,2"], "x"),
-    (["step", "--all", "--digits", "40"], "--digits"),
+    (["step", "--paths", "1,9,1"], "--paths: i: layer 2 has neurons 1 to 4"),
+    (["step", "--paths", "9,9,9"], "--paths: l: expected a layer number"),
+    (["step", "--all", "--input", "1,2"], "--input: x: expected shape (3,), got (2,)"),
+    (["step", "--all", "--sizes", "2,2", "--input", "1"], "--input: x: expected shape (2,), got (1,)"),
+    (["step", "--all", "--target", "5"], "--target: y: expected a target vector of shape (2,)"),
+    (["step", "--all", "--sizes", "2,2", "--loss", "cross_entropy", "--target", "7"], "--target: y: class labels"),
+    # argparse checks the numbers: exit 2 with "argument --OPTION: …"
+    (["step", "--all", "--digits", "40"], "argument --digits: expected a whole number from 1 to 17, got '40'"),
+    (["step", "--all", "--digits", "0"], "argument --digits: expected a whole number from 1 to 17, got '0'"),
+    (["step", "--all", "--digits", "six"], "argument --digits:"),
+    (["step", "--paths", "1,1,1", "--path-limit", "0"], "argument --path-limit: expected a whole number >= 1"),
+    # the shared network options name the option, not Network's parameter
+    (["step", "--all", "--sizes", "3,2", "--weight-decay", "-1"], "argument --weight-decay: expected a finite"),
+    (["check", "--sizes", "3,2", "--weight-decay", "-1"], "argument --weight-decay: expected a finite number >= 0"),
+    (["check", "--sizes", "3,2", "--activation", "nope"], "--activation: activation: unknown activation 'nope'"),
+    (["step", "--all", "--sizes", "3", "--activation", "tanh"], "--sizes: sizes: expected at least 2 layers"),
+    (["step", "--all", "--sizes", "3,2", "--output", "softmax"], "--output: output: 'softmax' is allowed only"),
 ])
 def test_bad_arguments_exit_2(capsys, argv, message):
-    assert main(argv) == 2
+    assert exit_code(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_no_step_matches_without_neuron_names_only_the_given_options(capsys, monkeypatch):
+    # Only --phase given: the message must not reach for --neuron's numbers (it used to index None).
+    monkeypatch.setattr("neurosim.cli.step.select", lambda steps, phase, neuron: [])
+    assert main(["step", "--all", "--phase", "backward"]) == 2
+    err = capsys.readouterr().err
+    assert "neurosim step: error: --phase backward: no step matches" in err and "NoneType" not in err
 
 
 def test_demo_grows(capsys, tmp_path, monkeypatch):

@@ -150,6 +150,38 @@ def test_bad_arguments_exit_2_with_a_message(capsys, argv, message):
     assert message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("option, name, message", [
+    ("--save", "no/such/folder/n.json", "--save: the folder"),
+    ("--plot", "no/such/folder/p.png", "--plot: the folder"),
+    ("--plot", "p.txt", "--plot: expected a file name ending in one of"),
+    ("--plot", "p", "--plot: expected a file name ending in one of"),
+    ("--save", ".", "--save: expected a file name, got the folder"),
+])
+def test_bad_output_file_is_refused_before_training(capsys, tmp_path, monkeypatch, option, name, message):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "--dataset", "xor", "--epochs", "1", option, name)
+    assert code == 2 and message in err and "Traceback" not in err
+    assert "epoch" not in out and "trained" not in out   # nothing was trained
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--weight-decay", "-1"], "argument --weight-decay: expected a finite number >= 0, got '-1'"),
+    (["--lr", "0"], "argument --lr: expected a positive finite number, got '0'"),
+    (["--epochs", "0"], "argument --epochs: expected a whole number >= 1, got 0"),
+])
+def test_bad_numbers_name_the_option(capsys, argv, message):
+    with pytest.raises(SystemExit) as exc:
+        main(["train", *argv])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and message in err
+
+
+def test_network_errors_name_the_option(capsys):
+    code, _, err = run(capsys, "--dataset", "xor", "--epochs", "1", "--activation", "nope")
+    assert code == 2 and "neurosim train: error: --activation: activation: unknown activation 'nope'" in err
+
+
 def test_argparse_rejects_bad_numbers(capsys):
     for argv in (["--epochs", "0"], ["--lr", "-1"], ["--lr", "nan"], ["--batch-size", "x"], ["--noise", "-1"]):
         with pytest.raises(SystemExit) as exc:

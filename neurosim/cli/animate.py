@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 from ..notation import NOTATIONS
-from .common import add_network_options, float_list
-from .step import example_from_args
+from .common import add_example_options, add_network_options, example_from_args, network_from_args, positive_float
 
 DEFAULT_OUT = "neurosim-backprop.gif"
 _MIN_SIZE = (640, 480)
@@ -29,14 +28,11 @@ def register(sub) -> None:
                     "(a self-contained player with buttons and a slider) or .mp4 (needs ffmpeg on PATH).")
     add_network_options(p)
     g = p.add_argument_group("animation")
-    g.add_argument("--input", type=float_list, metavar="X1,X2,...",
-                   help="the example's input x (default: the first example of the batch)")
-    g.add_argument("--target", type=float_list, metavar="Y1,Y2,...",
-                   help="its target y (a class label 0 … K−1 or one-hot for cross_entropy)")
+    add_example_options(g)
     g.add_argument("--phases", type=_phase_list, default=["forward", "backward", "gradient"], metavar="P1,P2",
                    help="which steps become frames: forward, backward, gradient, comma-separated (default: all)")
-    g.add_argument("--fps", type=float, default=2.0, help="frames per second (default: 2)")
-    g.add_argument("--dpi", type=float, default=100.0,
+    g.add_argument("--fps", type=positive_float, default=2.0, help="frames per second (default: 2)")
+    g.add_argument("--dpi", type=positive_float, default=100.0,
                    help="pixels per inch of the 8×6-inch frames (default: 100, i.e. 800×600; at least 80)")
     g.add_argument("--notation", choices=NOTATIONS, default="vv", help="printed symbols (default: vv)")
     g.add_argument("--out", default=DEFAULT_OUT, metavar="FILE",
@@ -62,14 +58,13 @@ def run(args: argparse.Namespace) -> int:
     except ValueError:
         raise ValueError(f"--phases: expected names from forward, backward, gradient separated by commas, "
                          f"got {','.join(args.phases)!r}") from None
-    if not args.fps > 0:
-        raise ValueError(f"--fps: expected a positive number, got {args.fps:g}")
     size = (round(_FIGSIZE[0] * args.dpi), round(_FIGSIZE[1] * args.dpi))
     if size[0] < _MIN_SIZE[0] or size[1] < _MIN_SIZE[1]:
         raise ValueError(f"--dpi: frames must be at least {_MIN_SIZE[0]}×{_MIN_SIZE[1]} pixels; --dpi {args.dpi:g} "
                          f"gives {size[0]}×{size[1]} (use 80 or more)")
 
-    net, x, y, title = example_from_args(args)
+    net, X, Y, title = network_from_args(args)
+    x, y = example_from_args(args, net, X, Y)
     anim = animate(net, x, y, phases=phases, fps=args.fps, dpi=args.dpi, figsize=_FIGSIZE, notation=args.notation)
     print(f"neurosim animate: {title}; {len(anim.steps)} frames ({', '.join(phases)}), {size[0]}×{size[1]} pixels",
           flush=True)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from .. import bench
+from .common import check_output_file
 
 
 def register(sub) -> None:
@@ -33,20 +34,10 @@ def register(sub) -> None:
     p.set_defaults(run=run)
 
 
-def _check_output(path: str | None, option: str) -> None:
-    if path is None:
-        return
-    parent = Path(path).expanduser().resolve().parent
-    if not parent.is_dir():
-        raise ValueError(f"{option}: the folder {str(parent)!r} does not exist")
-    if Path(path).is_dir():
-        raise ValueError(f"{option}: expected a file name, got the folder {path!r}")
-
-
 def run(args: argparse.Namespace) -> int:
     # Check the output paths before a minute of measuring, not after.
-    _check_output(args.json, "--json")
-    _check_output(args.plot, "--plot")
+    check_output_file(args.json, "--json")
+    check_output_file(args.plot, "--plot")
     if args.plot:
         ext = Path(args.plot).suffix.lower().lstrip(".")
         formats = bench.supported_plot_formats()

@@ -9,8 +9,16 @@ import numpy as np
 from ..bridge import batch_bridge, layer_bridge, why_view
 from ..notation import NOTATIONS
 from ..validation import check_layer
-from .common import random_batch
-from .step import add_network_options, example_from_args, float_list, header_text, network_from_args
+from .common import (
+    add_example_options,
+    add_network_options,
+    example_from_args,
+    network_from_args,
+    positive_int,
+    random_batch,
+    significant_digits,
+)
+from .step import header_text
 
 
 def register(sub) -> None:
@@ -27,22 +35,18 @@ def register(sub) -> None:
     g.add_argument("--layer", type=int, metavar="L",
                    help="only layer L (2 … n_l): its δ^(L) and ∂J/∂W^(L-1); with --why, the weights W^(L-1) "
                         "feeding it (default: every layer; with --why the output layer)")
-    g.add_argument("--batch", type=int, metavar="M",
+    g.add_argument("--batch", type=positive_int, metavar="M",
                    help="a batch of M examples in column form (the first M of the example's batch, or random ones)")
     g.add_argument("--why", action="store_true", help="answer Tong Wu's three 'why?'s numerically")
-    g.add_argument("--input", type=float_list, metavar="X1,X2,...", help="the example's input x")
-    g.add_argument("--target", type=float_list, metavar="Y1,Y2,...", help="its target y")
+    add_example_options(g)
     g.add_argument("--notation", choices=NOTATIONS, default="vv", help="printed symbols (default vv)")
-    g.add_argument("--digits", type=int, default=4, help="significant digits in the matrices (default 4)")
+    g.add_argument("--digits", type=significant_digits, default=4,
+                   help="significant digits in the matrices (default 4)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if not 1 <= args.digits <= 17:
-        raise ValueError(f"--digits: expected a whole number from 1 to 17, got {args.digits}")
     if args.batch is not None:
-        if args.batch < 1:
-            raise ValueError(f"--batch: expected a whole number >= 1, got {args.batch}")
         if args.why or args.layer is not None or args.input is not None or args.target is not None:
             raise ValueError("--batch: shows the whole batch; it cannot be combined with --why, --layer, "
                              "--input or --target")
@@ -54,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"neurosim bridge: {title}\n{net!r}\n")
         print(batch_bridge(net, X, Y, args.notation).text(args.digits))
         return 0
-    net, x, y, title = example_from_args(args)
+    net, X, Y, title = network_from_args(args)
+    x, y = example_from_args(args, net, X, Y)
     if args.layer is not None:
         layers = [check_layer(args.layer, net.n_layers, "--layer", first=2)]
     else:

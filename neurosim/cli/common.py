@@ -1,8 +1,14 @@
-"""Options shared by the commands that build a network: --example, --sizes, --activation, … or --load."""
+"""What the commands share: the options that build a network (--example, --sizes, --activation, … or --load),
+the one example's --input/--target, argparse types that check numbers, and checks of output file names.
+
+Errors name the command-line option, not the library parameter behind it: "--input: x: expected shape (2,), …".
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
+from pathlib import Path
 
 import numpy as np
 
@@ -10,6 +16,77 @@ from ..activations import ACTIVATIONS, ALIASES
 from ..examples import DEFAULT, NAMES, example
 from ..losses import LOSSES
 from ..network import Network
+from ..validation import as_input, as_target
+
+# --digits: a float64 has at most 17 significant decimal digits.
+MAX_DIGITS = 17
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"expected a positive finite number, got {text!r}")
+    return value
+
+
+def nonnegative_float(text: str) -> float:
+    """argparse type: a finite number >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
+    if not (value >= 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
+    return value
+
+
+def significant_digits(text: str) -> int:
+    """argparse type for --digits: significant digits, a whole number from 1 to 17."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not 1 <= value <= MAX_DIGITS:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_DIGITS}, got {text!r}")
+    return value
+
+
+def check_output_file(path: str | None, option: str, formats: set[str] | tuple[str, ...] | None = None) -> None:
+    """Refuse an output file name before the work that writes it: a missing folder, a folder, or (with
+    ``formats``, extensions without the dot) a file type that cannot be written."""
+    if path is None:
+        return
+    if formats is not None:
+        ext = Path(path).suffix.lower().lstrip(".")
+        if ext not in formats:
+            raise ValueError(f"{option}: expected a file name ending in one of "
+                             f"{', '.join('.' + f for f in sorted(formats))}; got {path!r}")
+    parent = Path(path).expanduser().resolve().parent
+    if not parent.is_dir():
+        raise ValueError(f"{option}: the folder {str(parent)!r} does not exist")
+    if Path(path).expanduser().is_dir():
+        raise ValueError(f"{option}: expected a file name, got the folder {path!r}")
+
+
+def figure_formats() -> set[str]:
+    """File extensions (without the dot) that matplotlib can write."""
+    from matplotlib.figure import Figure
+    return set(Figure().canvas.get_supported_filetypes())
 
 
 def int_list(text: str) -> list[int]:
@@ -41,7 +118,8 @@ def add_network_options(parser: argparse.ArgumentParser, example_option: bool = 
                         f"({', '.join(acts)}; default: sigmoid)")
     g.add_argument("--output", metavar="NAME", help="with --sizes: output activation (default: as the loss needs)")
     g.add_argument("--loss", choices=sorted(LOSSES), help="with --sizes: the loss (default: half_sse)")
-    g.add_argument("--weight-decay", type=float, metavar="λ", help="with --sizes: weight decay λ (default: 0)")
+    g.add_argument("--weight-decay", type=nonnegative_float, metavar="λ",
+                   help="with --sizes: weight decay λ (default: 0)")
     g.add_argument("--seed", type=int, default=0, help="seed of the weights and of generated data (default: 0)")
     g.add_argument("--load", metavar="FILE", help="a network saved with --save / Network.save (JSON)")
     return g
@@ -70,14 +148,17 @@ def network_from_args(args: argparse.Namespace):
             extra = ", ".join((["--sizes"] if args.sizes else []) + given
                               + (["--example"] if getattr(args, "example", None) else []))
             raise ValueError(f"{extra}: not with --load (the saved network has its own sizes, activations and loss)")
-        net = Network.load(args.load)
+        try:
+            net = Network.load(args.load)
+        except ValueError as exc:
+            raise ValueError(f"--load: {exc}") from None
         X, Y = random_batch(net, getattr(args, "batch", None) or 4, args.seed)
         return net, X, Y, f"the network in {args.load} (with random examples)"
     if args.sizes:
         if getattr(args, "example", None):
             raise ValueError("--example and --sizes: give one of them")
-        net = Network(args.sizes, activation=parse_activation(args.activation), output=args.output,
-                      loss=args.loss or "half_sse", weight_decay=args.weight_decay or 0.0, seed=args.seed)
+        net = new_network(args.sizes, activation=parse_activation(args.activation), output=args.output,
+                          loss=args.loss or "half_sse", weight_decay=args.weight_decay or 0.0, seed=args.seed)
         X, Y = random_batch(net, getattr(args, "batch", None) or 4, args.seed)
         return net, X, Y, f"a {'-'.join(map(str, net.sizes))} network (with random examples)"
     name = getattr(args, "example", None) or DEFAULT
@@ -86,6 +167,57 @@ def network_from_args(args: argparse.Namespace):
                          "has its own (see 'neurosim demo --example NAME'). Add --sizes, or leave it out")
     ex = example(name)
     return ex.net, ex.X, ex.Y, f"the {ex.description} of {ex.title}"
+
+
+# Network's parameters and the options that set them.
+_OPTION_OF = {"sizes": "--sizes", "activation": "--activation", "output": "--output", "loss": "--loss",
+              "weight_decay": "--weight-decay", "seed": "--seed"}
+
+
+def new_network(sizes: list[int], **kwargs) -> Network:
+    """``Network(sizes, **kwargs)`` whose errors start with the option: "--weight-decay: weight_decay: …"."""
+    try:
+        return Network(sizes, **kwargs)
+    except (ValueError, TypeError) as exc:
+        option = _OPTION_OF.get(str(exc).partition(":")[0].strip())
+        if option is None:
+            raise
+        raise type(exc)(f"{option}: {exc}") from None
+
+
+def add_example_options(parser) -> None:
+    """Add --input and --target: the one example a command shows (read by :func:`example_from_args`)."""
+    parser.add_argument("--input", type=float_list, metavar="X1,X2,...",
+                        help="the example's input x (default: the first example of the batch)")
+    parser.add_argument("--target", type=float_list, metavar="Y1,Y2,...",
+                        help="its target y (a class label 0 … K−1 or one-hot for cross_entropy)")
+
+
+def example_from_args(args: argparse.Namespace, net: Network, X: np.ndarray, Y: np.ndarray):
+    """(x, y): --input and --target, or else the first example of the batch (X, Y).
+
+    A single --target number for a cross_entropy network with several outputs is a class label.
+    Both are checked against ``net`` here so that an error names the option: "--input: x: expected shape …".
+    """
+    if args.input is None:
+        x = X[0]
+    else:
+        x = np.array(args.input)
+        try:
+            as_input(x, net.sizes[0], "x")
+        except ValueError as exc:
+            raise ValueError(f"--input: {exc}") from None
+    if args.target is None:
+        return x, Y[0]
+    if net.loss.name == "cross_entropy" and len(args.target) == 1 and net.sizes[-1] != 1:
+        y = args.target[0]
+    else:
+        y = np.array(args.target)
+    try:
+        as_target(y, net.loss, net.sizes[-1], "y")
+    except ValueError as exc:
+        raise ValueError(f"--target: {exc}") from None
+    return x, y
 
 
 def random_batch(net: Network, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

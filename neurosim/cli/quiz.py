@@ -12,7 +12,7 @@ import numpy as np
 from ..activations import ACTIVATIONS, ALIASES
 from ..losses import LOSSES
 from ..quiz import ASK_CHOICES, Quiz, parse_answer
-from .common import int_list, parse_activation
+from .common import check_output_file, figure_formats, int_list, parse_activation, positive_float, positive_int
 
 _HINT = "Please type a number such as 0.25, -0.031 or 1.5e-2 (or 'q' to stop)."
 _QUIT = {"q", "quit", "exit"}
@@ -28,8 +28,8 @@ def register(sub) -> None:
                     "computing common mistakes on the same network. Ctrl-D or 'q' ends with the score so far.")
     p.add_argument("--ask", choices=ASK_CHOICES, default="any",
                    help="what to ask for: z, a, delta (δ = ∂J/∂z), grad (∂J/∂W_ij) or any (default)")
-    p.add_argument("--rounds", type=int, default=1, metavar="N", help="number of questions (default: 1)")
-    p.add_argument("--tol", type=float, default=1e-2,
+    p.add_argument("--rounds", type=positive_int, default=1, metavar="N", help="number of questions (default: 1)")
+    p.add_argument("--tol", type=positive_float, default=1e-2,
                    help="relative tolerance of a right answer (default: 1e-2; absolute 0.01·tol near zero)")
     p.add_argument("--sizes", type=int_list, default=[2, 2, 2], metavar="S1,S2,...",
                    help="layer widths, input first (default: 2,2,2)")
@@ -82,10 +82,6 @@ def _score(right: int, asked: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.rounds < 1:
-        raise ValueError(f"--rounds: expected a whole number >= 1, got {args.rounds}")
-    if not args.tol > 0:
-        raise ValueError(f"--tol: expected a positive number, got {args.tol}")
     seed = args.seed if args.seed is not None else int(np.random.SeedSequence().entropy % 1_000_000)
     activation = parse_activation(args.activation)
 
@@ -95,11 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
     first = make(0)   # a bad option fails here, before the learner has typed anything
     if args.figure:
-        suffix = Path(args.figure).suffix.lower().lstrip(".")
-        if suffix not in ("png", "pdf", "svg", "jpg", "jpeg", "eps", "ps", "webp", "tif", "tiff"):
-            raise ValueError(f"--figure: expected a file name ending in .png, .pdf or .svg, got {args.figure!r}")
-        if not Path(args.figure).resolve().parent.is_dir():
-            raise ValueError(f"--figure: the folder of {args.figure!r} does not exist")
+        check_output_file(args.figure, "--figure", figure_formats())
     print(f"neurosim quiz: {args.rounds} question{'s' if args.rounds > 1 else ''}, seed {seed} "
           f"(rerun with --seed {seed} for the same ones). Type a number; 'q' or Ctrl-D stops.")
     right = asked = 0

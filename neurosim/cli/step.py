@@ -17,7 +17,15 @@ from ..notation import NOTATIONS
 from ..paths import DEFAULT_LIMIT, paths
 from ..trace import PHASES, Step, fmt, select, trace
 from ..validation import check_index, check_layer
-from .common import add_network_options, float_list, int_list, network_from_args
+from .common import (
+    add_example_options,
+    add_network_options,
+    example_from_args,
+    int_list,
+    network_from_args,
+    positive_int,
+    significant_digits,
+)
 
 BOLD, CYAN, DIM, RESET = "\033[1m", "\033[36m", "\033[2m", "\033[0m"
 PROMPT = "[Enter] next · b back · NUMBER jump · p paths · q quit > "
@@ -34,10 +42,7 @@ def register(sub) -> None:
                     "The gradients are per-example: weight decay λ belongs to the batch cost, not to them.")
     add_network_options(p)
     g = p.add_argument_group("step")
-    g.add_argument("--input", type=float_list, metavar="X1,X2,...", help="the example's input x (default: the "
-                   "first example of the batch)")
-    g.add_argument("--target", type=float_list, metavar="Y1,Y2,...",
-                   help="its target y (a class label 0 … K−1 or one-hot for cross_entropy)")
+    add_example_options(g)
     g.add_argument("--all", action="store_true", help="print every step at once instead of stepping")
     g.add_argument("--phase", choices=PHASES, help="only the steps of one phase")
     g.add_argument("--neuron", type=int_list, metavar="L,I",
@@ -45,28 +50,15 @@ def register(sub) -> None:
     g.add_argument("--paths", type=int_list, metavar="L,I,J",
                    help="show ∂J/∂W_IJ^(L) as the sum over every path from that connection to the output, "
                         "next to δ_I^(L+1)·a_J^(L), and exit")
-    g.add_argument("--path-limit", type=int, default=DEFAULT_LIMIT, metavar="N",
+    g.add_argument("--path-limit", type=positive_int, default=DEFAULT_LIMIT, metavar="N",
                    help=f"refuse the path view above N paths (default {DEFAULT_LIMIT})")
     g.add_argument("--notation", choices=NOTATIONS, default="vv",
                    help="printed symbols: vv = Van Vaerenbergh's z_i^(l) (default), bracket = Tong Wu's z_i^[l-1], "
                         "alsup = Alsup's W_l^(ij); the numbers never change")
-    g.add_argument("--digits", type=int, default=6, help="significant digits of the numbers (default 6)")
+    g.add_argument("--digits", type=significant_digits, default=6, help="significant digits of the numbers (default 6)")
     g.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="highlight the current symbol: auto = only when stdout is a terminal (default)")
     p.set_defaults(run=run)
-
-
-def example_from_args(args: argparse.Namespace):
-    """(net, x, y, title) from the network options with --input/--target."""
-    net, X, Y, title = network_from_args(args)
-    x = X[0] if args.input is None else np.array(args.input)
-    if args.target is None:
-        y = Y[0]
-    elif net.loss.name == "cross_entropy" and len(args.target) == 1 and net.sizes[-1] != 1:
-        y = args.target[0]   # a class label
-    else:
-        y = np.array(args.target)
-    return net, x, y, title
 
 
 def format_step(step: Step, number: int, total: int, color: bool = False, digits: int = 6) -> str:
@@ -166,15 +158,18 @@ def interactive(steps: list[Step], net, inp: TextIO, out: TextIO, color: bool = 
 
 
 def run(args: argparse.Namespace) -> int:
-    if not 1 <= args.digits <= 17:
-        raise ValueError(f"--digits: expected a whole number from 1 to 17, got {args.digits}")
-    net, x, y, title = example_from_args(args)
+    net, X, Y, title = network_from_args(args)
+    x, y = example_from_args(args, net, X, Y)
     steps = trace(net, x, y, notation=args.notation, digits=args.digits)
     out = sys.stdout
     color = args.color == "always" or (args.color == "auto" and out.isatty())
     if args.paths is not None:
         if len(args.paths) != 3:
             raise ValueError(f"--paths: expected L,I,J (three whole numbers), got {args.paths}")
+        try:
+            net.connection(*args.paths)   # checks L, I and J against the network, and refuses a pruned connection
+        except ValueError as exc:
+            raise ValueError(f"--paths: {exc}") from None
         print(paths(net, *args.paths, limit=args.path_limit, notation=args.notation).text(args.digits), file=out)
         return 0
     neuron = None
@@ -185,8 +180,10 @@ def run(args: argparse.Namespace) -> int:
         neuron = (l, check_index(args.neuron[1], net.sizes[l - 1], "--neuron I", l))
     steps = select(steps, args.phase, neuron)
     if not steps:
-        raise ValueError(f"--phase {args.phase} --neuron {args.neuron[0]},{args.neuron[1]}: no step matches "
-                         "(the input layer has no forward or backward step)")
+        given = [f"--phase {args.phase}"] if args.phase else []
+        given += [f"--neuron {neuron[0]},{neuron[1]}"] if neuron else []
+        raise ValueError(f"{' '.join(given) or 'steps'}: no step matches (the input layer has no forward or "
+                         "backward step)")
     print(header_text(net, x, y, title, args.digits), file=out)
     print(file=out)
     if args.all:

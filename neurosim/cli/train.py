@@ -18,43 +18,23 @@ from .. import datasets
 from ..csvdata import read_csv
 from ..network import Network
 from ..training import DivergenceError
-from .common import add_network_options, int_list, parse_activation
+from .common import (
+    add_network_options,
+    check_output_file,
+    figure_formats,
+    int_list,
+    new_network,
+    nonnegative_float,
+    parse_activation,
+    positive_float,
+    positive_int,
+)
 
 # A target column with at most this many distinct whole numbers is read as class labels (--task auto).
 MAX_AUTO_CLASSES = 10
 DEFAULT_HIDDEN = [8]
 # tanh is zero-centred, so the toy sets train in a few hundred epochs at the default rate; sigmoid stalls.
 DEFAULT_ACTIVATION = "tanh"
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not (value > 0 and np.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"expected a positive finite number, got {text!r}")
-    return value
-
-
-def _nonnegative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
-    if not (value >= 0 and np.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
-    return value
 
 
 def register(sub) -> None:
@@ -81,9 +61,9 @@ def register(sub) -> None:
     data.add_argument("--standardize", action="store_true",
                       help="rescale every input column to mean 0 and standard deviation 1 before training "
                            "(a network saved then expects rescaled inputs)")
-    data.add_argument("--m", type=_positive_int, metavar="N", help="with --dataset: number of examples")
-    data.add_argument("--noise", type=_nonnegative_float, help="with --dataset: standard deviation of the noise")
-    data.add_argument("--classes", type=_positive_int, metavar="K",
+    data.add_argument("--m", type=positive_int, metavar="N", help="with --dataset: number of examples")
+    data.add_argument("--noise", type=nonnegative_float, help="with --dataset: standard deviation of the noise")
+    data.add_argument("--classes", type=positive_int, metavar="K",
                       help="with --dataset spiral or blobs: number of classes")
     net_group = add_network_options(p, example_option=False)
     net_group.description = ("Without --sizes or --load: a new network with --hidden layers between the widths "
@@ -93,14 +73,14 @@ def register(sub) -> None:
         help=f"hidden layer widths only; input and output widths come from the data "
              f"(default without --sizes/--load: {','.join(map(str, DEFAULT_HIDDEN))})")
     t = p.add_argument_group("training")
-    t.add_argument("--epochs", type=_positive_int, default=200, help="passes over the data (default: 200)")
-    t.add_argument("--lr", type=_positive_float, default=0.5, metavar="α", help="learning rate α (default: 0.5)")
-    t.add_argument("--batch-size", type=_positive_int, default=32, metavar="N",
+    t.add_argument("--epochs", type=positive_int, default=200, help="passes over the data (default: 200)")
+    t.add_argument("--lr", type=positive_float, default=0.5, metavar="α", help="learning rate α (default: 0.5)")
+    t.add_argument("--batch-size", type=positive_int, default=32, metavar="N",
                    help="examples per update, rows shuffled each epoch; at least the number of examples means "
                         "full-batch gradient descent (default: 32)")
     t.add_argument("--engine", choices=["scalar", "matrix"], default="scalar",
                    help="scalar: neuron by neuron (default); matrix: the vectorized twin, same numbers, faster")
-    t.add_argument("--report", type=_positive_int, default=10, metavar="N",
+    t.add_argument("--report", type=positive_int, default=10, metavar="N",
                    help="progress lines printed while training (default: 10)")
     t.add_argument("--quiet", action="store_true", help="no progress lines")
     out = p.add_argument_group("output")
@@ -241,8 +221,8 @@ def _build_network(args: argparse.Namespace, task: Task) -> Network:
     output = args.output
     if output is None and loss not in ("cross_entropy", "binary_cross_entropy"):
         output = "identity" if task.classes is None else "sigmoid"
-    return Network(sizes, activation=activation, output=output, loss=loss, weight_decay=args.weight_decay or 0.0,
-                   seed=args.seed)
+    return new_network(sizes, activation=activation, output=output, loss=loss,
+                       weight_decay=args.weight_decay or 0.0, seed=args.seed)
 
 
 def _score(model, task: Task, X: np.ndarray) -> tuple[str, float]:
@@ -259,6 +239,10 @@ def _format_score(kind: str, value: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # A bad output name is reported now, not after the training it would throw away.
+    check_output_file(args.save, "--save")
+    if args.plot:
+        check_output_file(args.plot, "--plot", figure_formats())
     task = _load_task(args)
     X = task.X
     if args.standardize:
