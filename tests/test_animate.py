@@ -251,7 +251,7 @@ def test_cli_mp4_without_ffmpeg_exits_2_and_suggests_gif(tmp_path, monkeypatch, 
 
 def test_cli_argparse_errors_exit_2(capsys):
     assert run_cli("--fps", "fast") == 2    # run_cli turns argparse's SystemExit into its code
-    assert "argument --fps: expected a positive number, got 'fast'" in capsys.readouterr().err
+    assert "argument --fps: expected a positive finite number, got 'fast'" in capsys.readouterr().err
 
 
 def test_long_captions_keep_the_value_at_their_end():

@@ -210,7 +210,7 @@ def test_bridge_command(capsys):
 
 @pytest.mark.parametrize("argv,message", [
     (["bridge", "--layer", "1"], "--layer"),
-    (["bridge", "--batch", "0"], "argument --batch: expected a whole number >= 1, got 0"),
+    (["bridge", "--batch", "0"], "argument --batch: expected a whole number >= 1, got '0'"),
     (["bridge", "--batch", "2", "--why"], "--batch"),
     (["bridge", "--digits", "0"], "argument --digits: expected a whole number from 1 to 17, got '0'"),
     (["bridge", "--digits", "18"], "argument --digits: expected a whole number from 1 to 17, got '18'"),

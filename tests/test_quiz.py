@@ -334,7 +334,7 @@ def test_cli_bad_arguments_exit_2(monkeypatch, capsys, argv):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--rounds", "0"], "argument --rounds: expected a whole number >= 1, got 0"),
+    (["--rounds", "0"], "argument --rounds: expected a whole number >= 1, got '0'"),
     (["--rounds", "two"], "argument --rounds: expected a whole number >= 1, got 'two'"),
     (["--tol", "-1"], "argument --tol: expected a positive finite number, got '-1'"),
     (["--tol", "nan"], "argument --tol: expected a positive finite number, got 'nan'"),
