@@ -97,6 +97,9 @@ class _Link:
 class PythonFloor:
     """The plain-Python floor of the scalar engine: the same arithmetic, none of the structure.
 
+    It restates the loops of :mod:`neurosim.engine` on purpose, inlined into one function with no graph, no
+    Loss object and no validation: what is left is the least a neuron-level engine must do, so the ratio
+    engine / floor measures the cost of neurosim's structure (issue 7 asks for exactly this comparison).
     Built from [(W^(1), b^(1)), …] with an elementwise activation f for every layer and the half-SSE loss.
     :meth:`gradients` computes, over a batch, z_i = Σ_j W_ij a_j + b_i, a_i = f(z_i);
     δ_i = (a_i − t_i) f′(z_i) at the output and δ_i = (Σ_j δ_j W_ji) f′(z_i) below it;

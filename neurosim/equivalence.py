@@ -20,7 +20,7 @@ import numpy as np
 
 from .matrix import MatrixNetwork
 from .network import Network
-from .notation import DEFAULT_NOTATION, check_notation, symbol
+from .notation import DEFAULT_NOTATION, check_notation, symbol, text_table
 from .validation import check_number
 
 PHASES = ("forward", "backward", "gradient")
@@ -132,12 +132,7 @@ class EquivalenceReport:
         head = ("quantity", "example", "scalar", "matrix", "difference", "")
         body = [(r.symbol, "batch" if r.example is None else str(r.example), f"{r.scalar:.10g}",
                  f"{r.matrix:.10g}", f"{r.difference:.2e}", "" if r.ok else "✗ differs") for r in shown]
-        widths = [max(len(row[c]) for row in [head, *body]) for c in range(5)]
-        lines = []
-        for row in [head, *body]:
-            cells = [row[0].ljust(widths[0]), row[1].rjust(widths[1])] + [row[c].rjust(widths[c]) for c in (2, 3, 4)]
-            lines.append("  ".join(cells + [row[5]]).rstrip())
-        lines.insert(1, "-" * len(lines[0]))
+        lines = text_table(head, body)
         if note:
             lines.append(note)
         return "\n".join(lines)

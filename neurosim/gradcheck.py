@@ -24,7 +24,7 @@ import numpy as np
 
 from .matrix import MatrixNetwork
 from .network import Network
-from .notation import DEFAULT_NOTATION, check_notation, symbol
+from .notation import DEFAULT_NOTATION, check_notation, symbol, text_table
 from .validation import check_number
 
 # Activations with a kink at z = 0, where a difference quotient straddling 0 is no derivative.
@@ -53,6 +53,7 @@ class GradientCheckReport:
     """The result of :func:`gradient_check`: ``rows`` (one per checked parameter), ``ok``, ``max_rel_error``."""
 
     limit = 40
+    see_all = "report.table(limit=None)"
 
     def __init__(self, rows: list[GradientRow], eps: float, rtol: float, atol: float, cost: float, total: int,
                  near_kinks: int):
@@ -106,14 +107,11 @@ class GradientCheckReport:
         if limit is not None and len(rows) > limit:
             fails = self.failures
             rows = (fails + [r for r in self.rows if r.ok])[:limit]
-            note = f"… {len(self.rows) - limit} more rows not shown"
+            note = f"… {len(self.rows) - limit} more rows not shown ({self.see_all} lists all)"
         head = ("parameter", "backprop ∂J/∂θ", "numeric ∂J/∂θ", "rel. error", "")
         body = [(r.symbol, f"{r.analytic:.10g}", f"{r.numeric:.10g}", f"{r.rel_error:.2e}",
                  "" if r.ok else "✗ differs") for r in rows]
-        widths = [max(len(row[c]) for row in [head, *body]) for c in range(4)]
-        lines = ["  ".join([row[0].ljust(widths[0])] + [row[c].rjust(widths[c]) for c in (1, 2, 3)] + [row[4]])
-                 .rstrip() for row in [head, *body]]
-        lines.insert(1, "-" * len(lines[0]))
+        lines = text_table(head, body)
         if note:
             lines.append(note)
         return "\n".join(lines)

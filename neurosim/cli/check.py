@@ -9,7 +9,15 @@ from ..gradcheck import gradient_check
 from ..matrix import MatrixNetwork
 from ..notation import DEFAULT_NOTATION, NOTATIONS
 from ..validation import check_index, check_layer
-from .common import add_network_options, float_list, network_from_args
+from .common import (
+    add_network_options,
+    float_list,
+    network_from_args,
+    nonnegative_float,
+    nonnegative_int,
+    positive_float,
+    positive_int,
+)
 
 
 def register(sub) -> None:
@@ -21,30 +29,27 @@ def register(sub) -> None:
                     "Exit status: 0 when all agree, 1 when something differs, 2 for bad arguments.")
     add_network_options(p)
     g = p.add_argument_group("check")
-    g.add_argument("--batch", type=int, default=None, metavar="M",
+    g.add_argument("--batch", type=positive_int, default=None, metavar="M",
                    help="number of random examples for --sizes/--load (default 4)")
-    g.add_argument("--rtol", type=float, default=1e-10, help="relative tolerance, scalar vs matrix (default 1e-10)")
-    g.add_argument("--atol", type=float, default=1e-12, help="absolute tolerance, scalar vs matrix (default 1e-12)")
-    g.add_argument("--eps", type=float, default=1e-6, help="finite-difference step ε (default 1e-6)")
-    g.add_argument("--grad-rtol", type=float, default=1e-6,
+    g.add_argument("--rtol", type=nonnegative_float, default=1e-10,
+                   help="relative tolerance, scalar vs matrix (default 1e-10)")
+    g.add_argument("--atol", type=nonnegative_float, default=1e-12,
+                   help="absolute tolerance, scalar vs matrix (default 1e-12)")
+    g.add_argument("--eps", type=positive_float, default=1e-6, help="finite-difference step ε (default 1e-6)")
+    g.add_argument("--grad-rtol", type=nonnegative_float, default=1e-6,
                    help="relative tolerance of the gradient check (default 1e-6)")
-    g.add_argument("--max-params", type=int, default=2000, metavar="N",
+    g.add_argument("--max-params", type=positive_int, default=2000, metavar="N",
                    help="finite-difference at most N parameters, a random sample when there are more "
                         "(default 2000; each costs two passes over the batch)")
     g.add_argument("--notation", choices=NOTATIONS, default=DEFAULT_NOTATION,
                    help="how symbols are printed: vv (Van Vaerenbergh, default), bracket (Tong Wu), alsup")
-    g.add_argument("--rows", type=int, default=40, metavar="N", help="table rows to print (default 40; 0 for all)")
+    g.add_argument("--rows", type=nonnegative_int, default=40, metavar="N",
+                   help="table rows to print (default 40; 0 for all)")
     g.add_argument("--tamper", type=float_list, default=None, metavar="L,I,J[,AMOUNT]",
                    help="plant a bug: add AMOUNT (default 0.01) to the matrix twin's W_IJ^(L) (Van Vaerenbergh's "
                         "indices) before comparing, "
                         "to see the check find where the two computations part")
     p.set_defaults(run=run)
-
-
-def _positive_int(value, name: str, minimum: int = 1) -> int:
-    if value < minimum:
-        raise ValueError(f"{name}: expected a whole number >= {minimum}, got {value}")
-    return value
 
 
 def _tamper(twin: MatrixNetwork, spec: list[float]) -> str:
@@ -60,10 +65,6 @@ def _tamper(twin: MatrixNetwork, spec: list[float]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.batch is not None:
-        _positive_int(args.batch, "--batch")
-    _positive_int(args.max_params, "--max-params")
-    _positive_int(args.rows, "--rows", minimum=0)
     try:
         net, X, Y, title = network_from_args(args)
     except OSError as exc:   # a missing or unreadable --load file is a bad argument, not a crash
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     print()
     grad = gradient_check(net, X, Y, eps=args.eps, rtol=args.grad_rtol, max_params=args.max_params, seed=args.seed,
                           notation=args.notation)
-    grad.limit = args.rows or None
+    grad.limit, grad.see_all = args.rows or None, "--rows 0"
     print(grad)
     print()
     if report.ok and grad.ok:
