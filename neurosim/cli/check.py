@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from ..equivalence import compare
-from ..gradcheck import gradient_check
-from ..matrix import MatrixNetwork
-from ..notation import DEFAULT_NOTATION, NOTATIONS
-from ..validation import check_index, check_layer
+from ..base.notation import DEFAULT_NOTATION, NOTATIONS
+from ..core.validation import check_index, check_layer
+from ..witnesses.equivalence import compare
+from ..witnesses.gradcheck import gradient_check
+from ..witnesses.matrix import MatrixNetwork
 from .common import (
     add_network_options,
     float_list,
