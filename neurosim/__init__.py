@@ -20,6 +20,7 @@ from .explain.trace import Step, trace
 from .views import plot
 from .views.animation import animate
 from .views.drawing import draw
+from .views.explorer import Explorer, explore
 from .witnesses.equivalence import EquivalenceReport, compare
 from .witnesses.gradcheck import GradientCheckReport, gradient_check
 from .witnesses.matrix import MatrixNetwork
@@ -29,6 +30,7 @@ __all__ = [
     "Connection",
     "DivergenceError",
     "EquivalenceReport",
+    "Explorer",
     "GradientCheckReport",
     "Loss",
     "MatrixNetwork",
@@ -43,6 +45,7 @@ __all__ = [
     "draw",
     "example",
     "examples",
+    "explore",
     "gradient_check",
     "paths",
     "plot",

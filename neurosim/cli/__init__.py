@@ -13,7 +13,7 @@ import sys
 from .. import __version__
 
 # Order is the order of `neurosim --help`.
-COMMANDS = ["demo", "step", "bridge", "check", "animate", "train", "bench", "quiz"]
+COMMANDS = ["demo", "step", "bridge", "check", "animate", "train", "bench", "quiz", "explore"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,7 +25,8 @@ def register(sub) -> None:
                     "each neuron's z and a (forward), each neuron receiving its messages δ_j·W_ji and its δ "
                     "appearing (backward), each connection recoloured by ∂J/∂W (gradient). Every frame's caption "
                     "is the step's formula with the numbers. The file type follows --out: .gif (Pillow), .html "
-                    "(a self-contained player with buttons and a slider) or .mp4 (needs ffmpeg on PATH).")
+                    "(the explorer page in play mode: the drawing as vector graphics, play/pause, a scrubber) or "
+                    ".mp4 (needs ffmpeg on PATH).")
     add_network_options(p)
     g = p.add_argument_group("animation")
     add_example_options(g)

@@ -27,6 +27,9 @@ def register(sub) -> None:
     p.add_argument("--out", default="neurosim-demo.gif", metavar="FILE",
                    help="where to write the animation of the passes: .gif, .html or .mp4 (default: %(default)s)")
     p.add_argument("--no-animation", action="store_true", help="skip writing the animation")
+    p.add_argument("--page", default="neurosim-demo.html", metavar="FILE.html",
+                   help="where to write the interactive page of the passes (default: %(default)s)")
+    p.add_argument("--no-page", action="store_true", help="skip writing the interactive page")
     p.set_defaults(run=run)
 
 
@@ -40,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
 
         if Path(args.out).suffix.lower() not in FORMATS:
             raise ValueError(f"--out: expected a file name ending in {', '.join(FORMATS)}, got {args.out!r}")
+    if not args.no_page:
+        from .common import check_output_file
+
+        check_output_file(args.page, "--page", {"html", "htm"})
     ex = example(args.example)
     net = ex.net
     print(f"neurosim demo: the {ex.description}")
@@ -79,4 +86,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"neurosim demo: error: {exc}", file=sys.stderr)
             return 2
         print(f"written to {path.resolve()}")
+    if not args.no_page:
+        from ..views.explorer import explore
+
+        page = explore(net, ex.x, ex.y, title=f"neurosim demo: the {ex.description}").save(args.page)
+        print(f"\n=== The interactive page: step through, click any neuron, change any number ===\n"
+              f"written to {page.resolve()} (open it in a browser)")
     return 0 if report.ok else 1

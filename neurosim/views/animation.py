@@ -16,16 +16,13 @@ come from a diverging map centred on 0: one scale for the forward pass (x and a)
 gradients, each shown on the colour bar. The artists are created once and only their colours, texts and
 positions change between frames, which keeps rendering fast.
 
-:func:`save` writes an animation as ``.gif`` (Pillow), ``.html`` (a self-contained player: every frame
-embedded as a PNG, buttons, slider, captions as text) or ``.mp4`` (ffmpeg, when it is installed).
+:func:`save` writes an animation as ``.gif`` (Pillow), ``.html`` (the explorer page in play mode: the same
+steps drawn as vector graphics, with play/pause and a scrubber; see :mod:`neurosim.views.explorer`) or ``.mp4``
+(ffmpeg, when it is installed).
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
-import json
 import math
 import shutil
 import textwrap
@@ -317,6 +314,12 @@ def _animation_class():
         def _repr_html_(self) -> str:
             return player_html(self)
 
+        def save(self, filename, *args, **kwargs):
+            # .html is the explorer page in play mode, not PNG frames (matplotlib's own writers stay for the rest)
+            if str(filename).lower().endswith((".html", ".htm")) and not args and set(kwargs) <= {"fps"}:
+                return save(self, filename)
+            return super().save(filename, *args, **kwargs)
+
         def frame(self, k: int) -> np.ndarray:
             if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < len(self.steps):
                 raise ValueError(f"k: expected a frame number 0 … {len(self.steps) - 1}, got {k!r}")
@@ -372,6 +375,7 @@ def animate(net: Network, x, y, phases: Sequence[str] | str = PHASES, fps: float
     δ and gradients.
     """
     from ..explain.trace import trace
+    from .explorer.page import build
 
     phases = check_phases(phases)
     fps = _check_positive(fps, "fps")
@@ -399,6 +403,9 @@ def animate(net: Network, x, y, phases: Sequence[str] | str = PHASES, fps: float
     anim = _CLASSES["animation"](fig, update, frames=len(shown), init_func=lambda: (), interval=1000.0 / fps,
                                  repeat=repeat, blit=False, cache_frame_data=False)
     anim.steps = [steps[k] for k in shown]
+    # The .html form: the explorer page in play mode, a snapshot of this pass (made now, as the frames' steps are).
+    anim.explorer = build(net, x, y, notation=notation, phases=phases, mode="play", fps=fps, steps=steps,
+                          title=f"neurosim: {len(shown)} steps of backpropagation")
     anim.all_steps = steps
     anim.fps = fps
     anim._player = player
@@ -412,73 +419,10 @@ def ffmpeg_available() -> bool:
     return shutil.which("ffmpeg") is not None
 
 
-def _frames_png(anim) -> list[bytes]:
-    out = []
-    for k in range(len(anim.steps)):
-        anim._player.show(k)
-        buf = io.BytesIO()
-        anim._fig.savefig(buf, format="png", dpi=anim._fig.dpi)
-        out.append(buf.getvalue())
-    return out
-
-
-_PLAYER_JS = """
-(function () {
-  var root = document.getElementById("%(id)s");
-  var frames = %(frames)s, captions = %(captions)s, delay = %(delay)d;
-  var img = root.querySelector("img"), slider = root.querySelector("input[type=range]");
-  var info = root.querySelector(".ns-info"), cap = root.querySelector(".ns-caption");
-  var play = root.querySelector(".ns-play"), k = 0, timer = null;
-  function show(n) {
-    k = (n + frames.length) %% frames.length;
-    img.src = frames[k]; slider.value = k; cap.textContent = captions[k];
-    info.textContent = "frame " + (k + 1) + " of " + frames.length;
-  }
-  function stop() { if (timer) { clearInterval(timer); timer = null; } play.textContent = "\\u25B6 play"; }
-  function start() {
-    stop(); timer = setInterval(function () { show(k + 1); }, delay); play.textContent = "\\u23F8 pause";
-  }
-  root.querySelector(".ns-first").onclick = function () { stop(); show(0); };
-  root.querySelector(".ns-prev").onclick = function () { stop(); show(k - 1); };
-  root.querySelector(".ns-next").onclick = function () { stop(); show(k + 1); };
-  root.querySelector(".ns-last").onclick = function () { stop(); show(frames.length - 1); };
-  play.onclick = function () { if (timer) { stop(); } else { start(); } };
-  slider.oninput = function () { stop(); show(parseInt(slider.value, 10)); };
-  root.tabIndex = 0;
-  root.onkeydown = function (e) {
-    if (e.key === "ArrowRight") { stop(); show(k + 1); } else if (e.key === "ArrowLeft") { stop(); show(k - 1); }
-    else if (e.key === " ") { e.preventDefault(); play.onclick(); }
-  };
-  show(0);
-})();
-"""
-
-
-def player_html(anim, full_page: bool = False, title: str = "neurosim animation") -> str:
-    """A self-contained HTML player for ``anim``: every frame embedded as a base64 PNG, buttons (first,
-    previous, play/pause, next, last), a slider, arrow keys, and each frame's caption as selectable text.
-    No network access is needed to view it. ``full_page`` wraps it in a complete HTML document."""
-    frames = ["data:image/png;base64," + base64.b64encode(png).decode("ascii") for png in _frames_png(anim)]
-    captions = [f"{s.formula}   |   {s.symbol} = {s.numbers}" for s in anim.steps]
-    uid = f"neurosim-{id(anim):x}"
-    delay = int(round(1000.0 / getattr(anim, "fps", 2.0)))
-    # "</" would end the <script> element early: JSON allows writing it as "<\/".
-    captions_js = json.dumps(captions, ensure_ascii=False).replace("</", "<\\/")
-    script = _PLAYER_JS % {"id": uid, "frames": json.dumps(frames), "captions": captions_js, "delay": delay}
-    width = int(anim._fig.get_size_inches()[0] * anim._fig.dpi)
-    body = (f'<div id="{uid}" style="font-family: sans-serif; max-width: {width}px">\n'
-            f'<img alt="network animation frame" style="width: 100%; border: 1px solid #ccc" src="">\n'
-            f'<div style="margin: 4px 0"><button class="ns-first">\u23EE first</button> '
-            f'<button class="ns-prev">\u25C0 step</button> <button class="ns-play">\u25B6 play</button> '
-            f'<button class="ns-next">step \u25B6</button> <button class="ns-last">last \u23ED</button> '
-            f'<span class="ns-info"></span></div>\n'
-            f'<input type="range" min="0" max="{len(frames) - 1}" value="0" style="width: 100%">\n'
-            f'<div class="ns-caption" style="font-family: monospace; white-space: pre-wrap"></div>\n'
-            f'<script>{script}</script>\n</div>')
-    if not full_page:
-        return body
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f'</head>\n<body>\n<h3>{html.escape(title)}</h3>\n{body}\n</body>\n</html>\n')
+def player_html(anim, full_page: bool = False) -> str:
+    """The animation as the explorer page in play mode (vector graphics, the same steps, play/pause, a scrubber):
+    a fragment for Jupyter, or (``full_page``) a whole self-contained document."""
+    return anim.explorer.html(full_page=full_page)
 
 
 def save(anim, path: str | Path, fps: float | None = None) -> Path:
@@ -497,9 +441,7 @@ def save(anim, path: str | Path, fps: float | None = None) -> Path:
         raise RuntimeError("path: writing .mp4 needs ffmpeg, which is not on PATH; "
                            "install ffmpeg or write a .gif (or .html) instead")
     if suffix == ".html":
-        text = player_html(anim, full_page=True, title=f"neurosim: {len(anim.steps)} steps of backpropagation")
-        path.write_text(text, encoding="utf-8")
-        return path
+        return anim.explorer.save(path)
     from matplotlib.animation import FFMpegWriter, PillowWriter
 
     writer = PillowWriter(fps=fps) if suffix == ".gif" else FFMpegWriter(fps=fps)

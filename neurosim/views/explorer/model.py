@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 
-from ...activations import is_builtin
-from ...io import network_to_dict
-from ...losses import LOSSES
-from ...notation import symbol
-from ...trace import activation_symbol
-from ...validation import as_target
+from ...base.notation import symbol
+from ...core.activations import is_builtin
+from ...core.losses import LOSSES
+from ...core.state import network_to_dict
+from ...core.validation import as_target
+from ...explain.trace import activation_symbol
 from .svg import PALETTE
 
 PHASE_CODES = {"forward": 0, "backward": 1, "gradient": 2}
@@ -69,10 +69,11 @@ def explorer_data(net, x, y, steps, *, notation: str, digits: int, phases, mode:
     try:
         template = network_to_dict(net)
         template["weights"] = template["biases"] = None   # filled in by the page from its current numbers
-    except ValueError as exc:
+    except ValueError as exc:   # a user's own activation, or NaN/inf weights: the page cannot write the file
         template = None
-        reason = reason or str(exc)
-    export_reason = None if template is not None else "this network cannot be saved as neurosim JSON"
+        export_reason = str(exc)
+    else:
+        export_reason = None
     acts = [layer[0].activation for layer in layers[1:]]
     data = {
         "format": "neurosim.explorer",

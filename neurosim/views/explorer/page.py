@@ -21,8 +21,8 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from ...notation import DEFAULT_NOTATION, check_notation, symbol
-from ...trace import fmt
+from ...base.notation import DEFAULT_NOTATION, check_notation, symbol
+from ...explain.trace import fmt
 from .svg import network_svg
 
 SCRIPTS = ("engine.js", "trace.js", "details.js", "explorer.js")
@@ -33,7 +33,7 @@ NOTE = ("This is a static view: the interactive explorer needs JavaScript. In Ju
         "ex.save(\"net.html\") and open that file in a browser.")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def asset(name: str) -> str:
     """The text of one of the package's explorer files (``explorer.js``, ``explorer.css``, …)."""
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
@@ -128,7 +128,8 @@ class Explorer:
             f'<script type="application/json" class="nsx-data">{_json(data)}</script>'
             "<script>(() => {\n\"use strict\";\n"
             f"{script}\n"
-            f'const root = document.currentScript ? document.currentScript.parentNode : document.getElementById("{uid}");\n'
+            "const here = document.currentScript;\n"
+            f'const root = here ? here.parentNode : document.getElementById("{uid}");\n'
             "if (root && !root.explorer) { mount(root); }\n})();</script></div>")
         if not full_page:
             return fragment
@@ -188,9 +189,9 @@ def build(net, x, y, *, notation: str = DEFAULT_NOTATION, digits: int = 6, title
           X=None, Y=None, record=None) -> Explorer:
     """:func:`explore` with the page's mode ("explore", or "play" for an animation) and the phases it steps
     through; ``steps`` may pass a trace already made with the same notation and digits."""
-    from ...network import Network
-    from ...trace import trace
-    from ...validation import as_input
+    from ...core.network import Network
+    from ...core.validation import as_input
+    from ...explain.trace import trace
     from .model import explorer_data
 
     if not isinstance(net, Network):

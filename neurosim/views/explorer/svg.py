@@ -132,7 +132,7 @@ def network_svg(sizes: Sequence[int], edges: Sequence[tuple[int, int, int]] | No
     out.append(f'<defs><marker id="{e(uid)}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" '
                'markerHeight="5" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#e08a00"/>'
                "</marker></defs>")
-    for l, s in enumerate(sizes, start=1):
+    for l in range(1, len(sizes) + 1):
         if headers is not None:
             out.append(f'<text class="nsx-head" x="{g["xs"][l - 1]:.1f}" y="18" text-anchor="middle" '
                        f'fill="currentColor">{e(headers[l - 1])}</text>')
@@ -182,7 +182,8 @@ def _legend(y: float, name: str, vmax: float, role: str, x0: float) -> str:
     bar = "".join(f'<rect x="{x0 + k * w:.1f}" y="{y + 14}" width="{w + 0.3:.1f}" height="9" '
                   f'fill="{colour(-1 + 2 * (k + 0.5) / steps, 1.0)}"/>' for k in range(steps))
     return (f'<g class="nsx-legend">'
-            f'<text class="nsx-legend-text" data-role="{role}-name" x="{x0}" y="{y + 9}" fill="currentColor">{name}</text>'
+            f'<text class="nsx-legend-text" data-role="{role}-name" x="{x0}" y="{y + 9}" fill="currentColor">'
+            f"{name}</text>"
             f"{bar}"
             f'<text class="nsx-legend-text" data-role="{role}-lo" x="{x0}" y="{y + 35}" fill="currentColor">'
             f"{short(-vmax)}</text>"
