@@ -21,6 +21,8 @@ from .paths import paths
 from .quiz import Quiz
 from .trace import Step, trace
 from .training import DivergenceError
+from .witnesses.autograd import TorchReport, compare_torch
+from .witnesses.pytorch import from_torch, to_torch, torch_loss
 
 __all__ = [
     "Activation",
@@ -34,15 +36,20 @@ __all__ = [
     "Neuron",
     "Quiz",
     "Step",
+    "TorchReport",
     "__version__",
     "animate",
     "compare",
+    "compare_torch",
     "datasets",
     "draw",
     "example",
     "examples",
+    "from_torch",
     "gradient_check",
     "paths",
     "plot",
+    "to_torch",
+    "torch_loss",
     "trace",
 ]
