@@ -42,7 +42,7 @@ def network_deltas(out: Path) -> Path:
     """The 3-4-2 network drawn with every neuron's δ (ns.draw when the package has it)."""
     net = tutorial_net()
     try:
-        from neurosim.draw import draw
+        from neurosim.views.drawing import draw
     except ImportError:   # the drawing module is optional for this script: fall back to plain matplotlib
         draw = None
     if draw is not None:
@@ -194,7 +194,7 @@ def squared_error(out: Path) -> Path:
 
 def backprop_gif(out: Path) -> Path:
     """The README's picture: the backward pass of the default example (`neurosim animate --phases backward`)."""
-    from neurosim.animate import animate, save
+    from neurosim.views.animation import animate, save
 
     ex = ns.example()
     return save(animate(ex.net, ex.x, ex.y, phases=("backward",), dpi=80), out / "backprop.gif")

@@ -6,22 +6,24 @@ Van Vaerenbergh's indexing (W_ij^(l) runs from neuron j of layer l to neuron i o
 
 __version__ = "0.1.0"
 
-from . import datasets, examples, plot
-from .activations import Activation
-from .animate import animate
-from .draw import draw
-from .equivalence import EquivalenceReport, compare
-from .examples import example
-from .gradcheck import GradientCheckReport, gradient_check
-from .graph import Connection, Neuron
-from .losses import Loss
-from .matrix import MatrixNetwork
-from .network import Network
-from .paths import paths
-from .quiz import Quiz
-from .trace import Step, trace
-from .training import DivergenceError
+from .core.activations import Activation
+from .core.graph import Connection, Neuron
+from .core.losses import Loss
+from .core.network import Network
+from .core.training import DivergenceError
+from .data import datasets
+from .explain import examples
+from .explain.examples import example
+from .explain.paths import paths
+from .explain.quiz import Quiz
+from .explain.trace import Step, trace
+from .views import plot
+from .views.animation import animate
+from .views.drawing import draw
 from .witnesses.autograd import TorchReport, compare_torch
+from .witnesses.equivalence import EquivalenceReport, compare
+from .witnesses.gradcheck import GradientCheckReport, gradient_check
+from .witnesses.matrix import MatrixNetwork
 from .witnesses.pytorch import from_torch, to_torch, torch_loss
 
 __all__ = [

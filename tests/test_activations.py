@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import neurosim as ns
-from neurosim.activations import ACTIVATIONS, get_activation, logsumexp, softmax
-from neurosim.losses import LOSSES, get_loss
+from neurosim.core.activations import ACTIVATIONS, get_activation, logsumexp, softmax
+from neurosim.core.losses import LOSSES, get_loss
 
 ELEMENTWISE = [name for name, act in ACTIVATIONS.items() if act.elementwise]
 Z = np.array([-1e4, -700.0, -30.0, -2.5, -1e-3, 0.0, 1e-3, 0.7, 3.0, 30.0, 700.0, 1e4])

@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 import neurosim as ns
-from neurosim.animate import check_phases, player_html, save
-from neurosim.draw import layout
+from neurosim.views.animation import check_phases, player_html, save
+from neurosim.views.drawing import layout
 from tests.reference import reference_backprop
 
 DPI = 30   # 240×180 frames: the library allows it, and the tests stay fast
@@ -138,7 +138,7 @@ def test_html_player_holds_every_frame_and_needs_no_network(tmp_path):
 
 def test_mp4_without_ffmpeg_suggests_gif(tmp_path, monkeypatch):
     # ns.animate is the function; the module of the same name is reached through sys.modules
-    module = sys.modules["neurosim.animate"]
+    module = sys.modules["neurosim.views.animation"]
     monkeypatch.setattr(module.shutil, "which", lambda name: None)
     anim = ns.animate(net_232(), X_IN, Y_OUT, phases="backward", dpi=DPI)
     with pytest.raises(RuntimeError, match=r"ffmpeg.*\.gif"):
@@ -211,7 +211,7 @@ def test_cli_without_options_animates_the_default_example(tmp_path, monkeypatch,
         path.write_bytes(b"")
         return path
 
-    monkeypatch.setattr(sys.modules["neurosim.animate"], "save", fake_save)
+    monkeypatch.setattr(sys.modules["neurosim.views.animation"], "save", fake_save)
     monkeypatch.chdir(tmp_path)
     assert run_cli() == 0
     ex = ns.example()
@@ -243,7 +243,7 @@ def test_cli_bad_arguments_exit_2(argv, message, tmp_path, monkeypatch, capsys):
 
 
 def test_cli_mp4_without_ffmpeg_exits_2_and_suggests_gif(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(sys.modules["neurosim.animate"].shutil, "which", lambda name: None)
+    monkeypatch.setattr(sys.modules["neurosim.views.animation"].shutil, "which", lambda name: None)
     assert run_cli("--out", str(tmp_path / "a.mp4")) == 2
     err = capsys.readouterr().err
     assert "ffmpeg" in err and ".gif" in err

@@ -13,8 +13,8 @@ import pytest
 
 import neurosim as ns
 from neurosim import bench
-from neurosim.activations import get_activation
 from neurosim.cli import main
+from neurosim.core.activations import get_activation
 
 ENGINE_FIELDS = {"best_us", "median_us"}
 RATIOS = {"scalar_vs_floor", "twin_vs_numpy", "scalar_vs_twin_1", "scalar_vs_twin_batched"}
@@ -215,28 +215,28 @@ def _tiny_animation(net, x, y):
 
 
 def test_animation_time_renders_a_gif(monkeypatch):
-    fake = types.ModuleType("neurosim.animate")
+    fake = types.ModuleType("neurosim.views.animation")
     fake.animate = _tiny_animation
-    monkeypatch.setitem(sys.modules, "neurosim.animate", fake)
+    monkeypatch.setitem(sys.modules, "neurosim.views.animation", fake)
     out = bench.animation_time()
     assert out["available"] is True and out["seconds"] > 0 and "GIF" in out["note"]
 
 
 def test_animation_time_reports_a_failing_animation(monkeypatch):
-    fake = types.ModuleType("neurosim.animate")
+    fake = types.ModuleType("neurosim.views.animation")
 
     def broken(net, x, y):
         raise RuntimeError("mid-edit")
 
     fake.animate = broken
-    monkeypatch.setitem(sys.modules, "neurosim.animate", fake)
+    monkeypatch.setitem(sys.modules, "neurosim.views.animation", fake)
     out = bench.animation_time()
     assert out["available"] is False and out["seconds"] is None
     assert out["note"] == "failed: RuntimeError: mid-edit"
 
 
 def test_animation_time_without_animate_says_so(monkeypatch):
-    monkeypatch.setitem(sys.modules, "neurosim.animate", types.ModuleType("neurosim.animate"))
+    monkeypatch.setitem(sys.modules, "neurosim.views.animation", types.ModuleType("neurosim.views.animation"))
     out = bench.animation_time()
     assert out == {"available": False, "seconds": None, "note": out["note"]}
     assert out["note"].startswith("not available")

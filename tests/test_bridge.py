@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import neurosim as ns
-from neurosim.bridge import batch_bridge, layer_bridge, matrix_lines, side_by_side, why_view
 from neurosim.cli import main
+from neurosim.explain.bridge import batch_bridge, layer_bridge, matrix_lines, side_by_side, why_view
 
 
 def twin_pass(net, x, y):

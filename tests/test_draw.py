@@ -8,7 +8,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import neurosim as ns
-from neurosim.draw import NetworkDrawing, layout, new_figure, symmetric_norm
+from neurosim.views.drawing import NetworkDrawing, layout, new_figure, symmetric_norm
 from tests.reference import reference_backprop
 
 

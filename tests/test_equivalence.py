@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import neurosim as ns
-from neurosim.activations import ACTIVATIONS
 from neurosim.cli import main
+from neurosim.core.activations import ACTIVATIONS
 from tests.reference import finite_difference_gradients, reference_backprop
 
 SIGMOID = ACTIVATIONS["sigmoid"]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import neurosim as ns
-from neurosim.activations import ACTIVATIONS
+from neurosim.core.activations import ACTIVATIONS
 from tests.reference import reference_backprop
 
 CONFIGS = [

@@ -5,8 +5,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import neurosim as ns
-from neurosim.draw import new_figure
-from neurosim.plot import DeltaRecorder, layer_delta_norms
+from neurosim.views.drawing import new_figure
+from neurosim.views.plot import DeltaRecorder, layer_delta_norms
 from tests.reference import reference_backprop
 
 

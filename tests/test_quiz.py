@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import neurosim as ns
 from neurosim.cli import main
-from neurosim.quiz import MISTAKES
+from neurosim.explain.quiz import MISTAKES
 from tests.reference import reference_backprop
 
 

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import neurosim as ns
-from neurosim.notation import NOTATIONS
-from neurosim.trace import select
+from neurosim.base.notation import NOTATIONS
+from neurosim.explain.trace import select
 from tests.reference import reference_backprop
 
 SYMBOL = re.compile(r"(z|a|δ|W|b|y)_(\d+|\d+,\d+)(?:\^\((\d+)\))?")

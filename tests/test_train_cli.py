@@ -7,7 +7,7 @@ import pytest
 
 import neurosim as ns
 from neurosim.cli import main
-from neurosim.csvdata import read_csv
+from neurosim.data.csvdata import read_csv
 
 
 def run(capsys, *argv):

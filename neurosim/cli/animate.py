@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..notation import NOTATIONS
+from ..base.notation import NOTATIONS
 from .common import add_example_options, add_network_options, example_from_args, network_from_args, positive_float
 
 DEFAULT_OUT = "neurosim-backprop.gif"
@@ -41,7 +41,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..animate import FORMATS, animate, check_phases, ffmpeg_available, save
+    from ..views.animation import FORMATS, animate, check_phases, ffmpeg_available, save
 
     out = Path(args.out)
     suffix = out.suffix.lower()

@@ -6,9 +6,9 @@ import argparse
 
 import numpy as np
 
-from ..bridge import batch_bridge, layer_bridge, why_view
-from ..notation import NOTATIONS
-from ..validation import check_layer
+from ..base.notation import NOTATIONS
+from ..core.validation import check_layer
+from ..explain.bridge import batch_bridge, layer_bridge, why_view
 from .common import (
     add_example_options,
     add_network_options,

@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..equivalence import compare
-from ..gradcheck import gradient_check
-from ..matrix import MatrixNetwork
-from ..notation import DEFAULT_NOTATION, NOTATIONS
-from ..validation import check_index, check_layer
+from ..base.notation import DEFAULT_NOTATION, NOTATIONS
+from ..core.validation import check_index, check_layer
 from ..witnesses.autograd import compare_torch
+from ..witnesses.equivalence import compare
+from ..witnesses.gradcheck import gradient_check
+from ..witnesses.matrix import MatrixNetwork
 from ..witnesses.pytorch import import_torch
 from .common import (
     add_network_options,

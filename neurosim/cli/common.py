@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..activations import ACTIVATIONS, ALIASES
-from ..examples import DEFAULT, NAMES, example
-from ..losses import LOSSES
-from ..network import Network
-from ..validation import as_input, as_target
+from ..core.activations import ACTIVATIONS, ALIASES
+from ..core.losses import LOSSES
+from ..core.network import Network
+from ..core.validation import as_input, as_target
+from ..explain.examples import DEFAULT, NAMES, example
 
 # --digits: a float64 has at most 17 significant decimal digits.
 MAX_DIGITS = 17

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..bridge import layer_bridge
-from ..equivalence import compare
-from ..examples import DEFAULT, NAMES, example
-from ..notation import symbol
-from ..trace import trace
+from ..base.notation import symbol
+from ..explain.bridge import layer_bridge
+from ..explain.examples import DEFAULT, NAMES, example
+from ..explain.trace import trace
+from ..witnesses.equivalence import compare
 from .step import print_all
 
 
@@ -36,7 +36,7 @@ def _vector(v) -> str:
 
 def run(args: argparse.Namespace) -> int:
     if not args.no_animation:
-        from ..animate import FORMATS
+        from ..views.animation import FORMATS
 
         if Path(args.out).suffix.lower() not in FORMATS:
             raise ValueError(f"--out: expected a file name ending in {', '.join(FORMATS)}, got {args.out!r}")
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     print(report.verdict())
     if not args.no_animation:
         # Imported here: matplotlib is paid for only when the animation is drawn.
-        from ..animate import animate, save
+        from ..views.animation import animate, save
 
         print(f"\n=== Animation: the error terms flowing back through the drawn network ({len(steps)} frames) ===")
         try:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..activations import ACTIVATIONS, ALIASES
-from ..losses import LOSSES
-from ..quiz import ASK_CHOICES, Quiz, parse_answer
+from ..core.activations import ACTIVATIONS, ALIASES
+from ..core.losses import LOSSES
+from ..explain.quiz import ASK_CHOICES, Quiz, parse_answer
 from .common import check_output_file, figure_formats, int_list, parse_activation, positive_float, positive_int
 
 _HINT = "Please type a number such as 0.25, -0.031 or 1.5e-2 (or 'q' to stop)."
@@ -71,7 +71,7 @@ def _figure_path(path: str, k: int, rounds: int) -> Path:
 
 
 def _draw(quiz: Quiz, path: Path) -> None:
-    from ..draw import draw
+    from ..views.drawing import draw
     fig = draw(quiz.net, show="weight",
                title=f"neurosim quiz: W and b of the network (numbers in the table); find {quiz.mathtext}")
     fig.savefig(path)

@@ -13,10 +13,10 @@ from typing import TextIO
 
 import numpy as np
 
-from ..notation import NOTATIONS
-from ..paths import DEFAULT_LIMIT, paths
-from ..trace import PHASES, Step, fmt, select, trace
-from ..validation import check_index, check_layer
+from ..base.notation import NOTATIONS
+from ..core.validation import check_index, check_layer
+from ..explain.paths import DEFAULT_LIMIT, paths
+from ..explain.trace import PHASES, Step, fmt, select, trace
 from .common import (
     add_example_options,
     add_network_options,

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import datasets
-from ..csvdata import read_csv
-from ..network import Network
-from ..training import DivergenceError
+from ..core.network import Network
+from ..core.training import DivergenceError
+from ..data import datasets
+from ..data.csvdata import read_csv
 from .common import (
     add_network_options,
     check_output_file,
@@ -254,7 +254,7 @@ def run(args: argparse.Namespace) -> int:
     net = _build_network(args, task)
     Y = _targets(task, net.loss.name, net.sizes[-1])
     if args.engine == "matrix":
-        from ..matrix import MatrixNetwork
+        from ..witnesses.matrix import MatrixNetwork
         model = MatrixNetwork.from_network(net)
     else:
         model = net
@@ -307,8 +307,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _plot(path: str, history: list[float], net: Network | None, task: Task) -> None:
     """The loss curve J per epoch and, for 2 inputs and classes, the decision regions with the data."""
-    from ..draw import new_figure
-    from ..plot import decision_boundary, loss_curve
+    from ..views.drawing import new_figure
+    from ..views.plot import decision_boundary, loss_curve
 
     boundary = net is not None and task.classes is not None and task.n_inputs == 2
     fig = new_figure((11.0, 4.5) if boundary else (6.0, 4.5))

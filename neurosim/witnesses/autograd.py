@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..network import Network
-from ..notation import DEFAULT_NOTATION, check_notation, symbol, text_table
-from ..validation import check_number
+from ..base.notation import DEFAULT_NOTATION, check_notation, symbol, text_table
+from ..core.network import Network
+from ..core.validation import check_number
 from .pytorch import check_exportable, import_torch, to_torch, torch_loss, weight_parameter
 
 

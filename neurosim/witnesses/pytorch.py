@@ -26,10 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from ..activations import LEAKY_SLOPE, is_builtin
-from ..losses import LOSSES
-from ..network import Network
-from ..validation import check_number
+from ..core.activations import LEAKY_SLOPE, is_builtin
+from ..core.losses import LOSSES
+from ..core.network import Network
+from ..core.validation import check_number
 
 INSTALL = 'pip install "neurosim[torch]"'
 CPU_HINT = "pip install torch --index-url https://download.pytorch.org/whl/cpu"

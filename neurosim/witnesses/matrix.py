@@ -22,11 +22,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .activations import Activation
-from .losses import Loss
-from .network import Network
-from .training import Parameters, Trainable
-from .validation import as_array, as_input, as_inputs, as_target, as_targets, check_layer
+from ..core.activations import Activation
+from ..core.losses import Loss
+from ..core.network import Network
+from ..core.training import Parameters, Trainable
+from ..core.validation import as_array, as_input, as_inputs, as_target, as_targets, check_layer
 
 
 class MatrixNetwork(Trainable):

@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .validation import check_number
+from ..core.validation import check_number
 
 Dataset = tuple[np.ndarray, np.ndarray]
 

@@ -330,13 +330,13 @@ class Network(Trainable):
 
     def save(self, path: str | PathLike) -> None:
         """Write the network to ``path`` as JSON, atomically. See :mod:`neurosim.io`."""
-        from .io import save_network
+        from .state import save_network
         save_network(self, path)
 
     @classmethod
     def load(cls, path: str | PathLike) -> Network:
         """Read a network written by :meth:`save`; a malformed file is a ValueError saying what is wrong."""
-        from .io import load_network
+        from .state import load_network
         return load_network(path)
 
     def __repr__(self) -> str:

@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .activations import Activation
-from .network import Network
-from .notation import DEFAULT_NOTATION, check_notation, symbol
-from .validation import as_target
+from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
+from ..core.activations import Activation
+from ..core.network import Network
+from ..core.validation import as_target
 
 PHASES = ("forward", "backward", "gradient")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Network
+from ..core.network import Network
 
 
 @dataclass

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .draw import new_figure
-from .validation import as_inputs
+from ..core.validation import as_inputs
+from .drawing import new_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -112,8 +112,8 @@ def _classes(y, n_out: int, m: int) -> np.ndarray:
 
 
 def _predict(net, X: np.ndarray) -> np.ndarray:
-    from .matrix import MatrixNetwork
-    from .network import Network
+    from ..core.network import Network
+    from ..witnesses.matrix import MatrixNetwork
 
     # The matrix twin computes the same a^(n_l) as the scalar engine, for the whole grid at once.
     if isinstance(net, Network):
@@ -187,8 +187,8 @@ def layer_delta_norms(net, X, Y) -> dict[int, float]:
     Computed by the matrix twin (the same δ every neuron computes); ``net`` (a Network or MatrixNetwork) is
     not changed.
     """
-    from .matrix import MatrixNetwork
-    from .network import Network
+    from ..core.network import Network
+    from ..witnesses.matrix import MatrixNetwork
 
     if isinstance(net, Network):
         twin = MatrixNetwork.from_network(net)

@@ -37,9 +37,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .activations import Activation
-from .matrix import MatrixNetwork
-from .network import Network
+from ..core.activations import Activation
+from ..core.network import Network
+from ..witnesses.matrix import MatrixNetwork
 
 ENGINES = ("scalar", "python_floor", "twin_1", "twin_batched", "numpy_batched")
 ENGINE_LABELS = {
@@ -335,14 +335,14 @@ def build_cost(sizes: Sequence[int], repeats: int = 1) -> dict:
 
 
 def animation_time() -> dict:
-    """Seconds to build the default animation — ``animate(net, x, y)`` of :mod:`neurosim.animate` on the
+    """Seconds to build the default animation — ``animate(net, x, y)`` of :mod:`neurosim.views.animation` on the
     default example — and write it as a GIF (with that module's ``save`` when it has one)."""
     try:
-        module = importlib.import_module(f"{__package__}.animate")
+        module = importlib.import_module("neurosim.views.animation")
         animate = module.animate
     except (ImportError, AttributeError) as exc:
         return {"available": False, "seconds": None, "note": f"not available: {exc}"}
-    from .examples import DEFAULT, example
+    from ..explain.examples import DEFAULT, example
 
     anim = None
     with tempfile.TemporaryDirectory() as tmp:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .network import Network
-from .notation import DEFAULT_NOTATION, check_notation, symbol
+from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
+from ..core.network import Network
 from .trace import activation_symbol, fmt
 
 DEFAULT_LIMIT = 1000

@@ -35,14 +35,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .draw import CMAP, NetworkDrawing, format_value, new_figure, symmetric_norm
-from .notation import DEFAULT_NOTATION, check_notation, symbol
+from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
+from .drawing import CMAP, NetworkDrawing, format_value, new_figure, symmetric_norm
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.animation import FuncAnimation
 
-    from .network import Network
-    from .trace import Step
+    from ..core.network import Network
+    from ..explain.trace import Step
 
 PHASES = ("forward", "backward", "gradient")
 FORMATS = (".gif", ".html", ".mp4")
@@ -371,7 +371,7 @@ def animate(net: Network, x, y, phases: Sequence[str] | str = PHASES, fps: float
     ``anim.save(path, writer=...)`` or ``anim.to_jshtml()``. The network is left holding this example's z, a,
     δ and gradients.
     """
-    from .trace import trace
+    from ..explain.trace import trace
 
     phases = check_phases(phases)
     fps = _check_positive(fps, "fps")

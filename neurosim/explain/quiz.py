@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import Activation
-from .network import Network
-from .notation import symbol
-from .validation import as_input, as_target, check_number
+from ..base.notation import symbol
+from ..core.activations import Activation
+from ..core.network import Network
+from ..core.validation import as_input, as_target, check_number
 
 KINDS = ("z", "a", "delta", "grad")
 ASK_CHOICES = (*KINDS, "any")

@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .notation import symbol
+from ..base.notation import symbol
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.colors import Normalize
     from matplotlib.figure import Figure
 
-    from .network import Network
+    from ..core.network import Network
 
 SHOW = ("delta", "a", "z", "grad", "weight")
 CMAP = "RdBu_r"
@@ -274,7 +274,7 @@ def draw(net: Network, show: str = "delta", x=None, y=None, ax: Axes | None = No
     Returns a new :class:`~matplotlib.figure.Figure` (save it with ``fig.savefig``), or ``ax`` when an Axes
     is given (use ``plt.subplots()`` for a window).
     """
-    from .network import Network
+    from ..core.network import Network
 
     if not isinstance(net, Network):
         raise TypeError(f"net: expected an ns.Network, got {type(net).__name__}")

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..base.notation import DEFAULT_NOTATION, check_notation, symbol, text_table
+from ..core.network import Network
+from ..core.validation import check_number
 from .matrix import MatrixNetwork
-from .network import Network
-from .notation import DEFAULT_NOTATION, check_notation, symbol, text_table
-from .validation import check_number
 
 PHASES = ("forward", "backward", "gradient")
 

@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import get_activation
-from .network import Network
-from .notation import DEFAULT_NOTATION, check_notation, layer_symbol, symbol
+from ..base.notation import DEFAULT_NOTATION, check_notation, layer_symbol, symbol
+from ..core.activations import get_activation
+from ..core.network import Network
+from ..core.validation import as_input, as_inputs, as_target, as_targets, check_layer
 from .trace import Step, activation_symbol, fmt, trace
-from .validation import as_input, as_inputs, as_target, as_targets, check_layer
 
 # --- printing matrices with their shapes ------------------------------------------------------------------
 
