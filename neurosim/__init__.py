@@ -16,7 +16,7 @@ from .explain import examples
 from .explain.examples import example
 from .explain.paths import paths
 from .explain.quiz import Quiz
-from .explain.trace import Step, trace
+from .explain.trace import Step, Trace, trace
 from .views import plot
 from .views.animation import animate
 from .views.drawing import draw
@@ -39,6 +39,7 @@ __all__ = [
     "Quiz",
     "Step",
     "TorchReport",
+    "Trace",
     "__version__",
     "animate",
     "compare",
