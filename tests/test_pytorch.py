@@ -211,6 +211,9 @@ def test_compare_torch_finds_a_wrong_gradient_and_names_it(monkeypatch):
     assert not report.ok and [r.symbol for r in report.mismatches] == ["∂J/∂W_32^(1)"]
     assert str(report).startswith("MISMATCH: ∂J/∂W_32^(1) differs")
     assert report.mismatches[0].difference == pytest.approx(-1e-7, rel=1e-6)
+    page = report._repr_html_()          # in a notebook: the verdict first, the wrong row at the top
+    assert page.index("MISMATCH") < page.index("W_32^(1) differs") < page.index("<table") < page.index("✗ differs")
+    assert page.count("<tr") == 1 + report.html_rows
 
 
 def test_torch_loss_matches_the_cost_and_takes_labels_or_one_hot_rows():

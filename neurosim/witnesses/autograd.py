@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..base.html import report
 from ..base.notation import DEFAULT_NOTATION, check_notation, symbol, text_table
 from ..core.network import Network
 from ..core.validation import check_number
@@ -37,12 +38,20 @@ class TorchRow:
     ok: bool
 
 
+_HEAD = ("quantity", "neurosim", "torch autograd", "difference", "")
+
+
+def _cells(r: TorchRow) -> tuple[str, ...]:
+    return (r.symbol, f"{r.neurosim:.10g}", f"{r.torch:.10g}", f"{r.difference:.2e}", "" if r.ok else "✗ differs")
+
+
 class TorchReport:
     """The result of :func:`compare_torch`: ``rows`` (J, then each layer's weight and bias gradients), ``ok``,
     ``max_abs_error``, ``mismatches``. ``str(report)`` puts the verdict first, then what was compared, then a
     table of at most ``limit`` rows (mismatches first); ``report.table(limit=None)`` lists all."""
 
     limit = 40
+    html_rows = 12
     see_all = "report.table(limit=None)"
 
     def __init__(self, rows: list[TorchRow], rtol: float, atol: float, sizes: list[int], m: int, version: str):
@@ -94,10 +103,7 @@ class TorchReport:
         if limit is not None and len(rows) > limit:
             rows = (self.mismatches + [r for r in self.rows if r.ok])[:limit]
             note = f"… {len(self.rows) - limit} more rows not shown ({self.see_all} lists all)"
-        head = ("quantity", "neurosim", "torch autograd", "difference", "")
-        body = [(r.symbol, f"{r.neurosim:.10g}", f"{r.torch:.10g}", f"{r.difference:.2e}",
-                 "" if r.ok else "✗ differs") for r in rows]
-        lines = text_table(head, body)
+        lines = text_table(_HEAD, [_cells(r) for r in rows])
         if note:
             lines.append(note)
         return "\n".join(lines)
@@ -105,6 +111,17 @@ class TorchReport:
     def __str__(self) -> str:
         return "\n".join([("OK: " if self.ok else "MISMATCH: ") + self.verdict(), self.summary(), "",
                           self.table(self.limit)])
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the verdict first, then the summary and the worst rows (mismatches, then the largest
+        differences)."""
+        def badness(r: TorchRow) -> tuple[bool, float]:   # mismatches first, NaN the worst
+            return r.ok, -abs(r.difference) if r.difference == r.difference else -float("inf")
+
+        shown = sorted(self.rows, key=badness)[:self.html_rows]
+        note = f"the {len(shown)} largest of {len(self.rows)} rows; {self.see_all} lists all" \
+            if len(self.rows) > len(shown) else ""
+        return report(self.ok, self.verdict(), self.summary(), _HEAD, [_cells(r) for r in shown], note)
 
     def __repr__(self) -> str:
         return (f"TorchReport(ok={self.ok}, rows={len(self.rows)}, mismatches={len(self.mismatches)}, "
