@@ -15,7 +15,7 @@ from .explain import bridge, examples
 from .explain.examples import example
 from .explain.paths import paths
 from .explain.quiz import Quiz
-from .explain.trace import Step, trace
+from .explain.trace import Step, Trace, trace
 from .views import plot
 from .views.animation import animate
 from .views.drawing import draw
@@ -35,6 +35,7 @@ __all__ = [
     "Neuron",
     "Quiz",
     "Step",
+    "Trace",
     "__version__",
     "animate",
     "bridge",

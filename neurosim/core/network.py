@@ -12,6 +12,7 @@ from os import PathLike
 import numpy as np
 
 from ..base.files import read_json, write_json_atomic
+from ..base.svg import network_view
 from . import engine, state
 from .activations import Activation
 from .graph import Connection, Neuron, NeuronGraph
@@ -361,3 +362,9 @@ class Network(Trainable):
         n_conn = self._graph.number_of_edges()
         return (f"Network({self.sizes}, activation={'/'.join(hidden) or '-'}, output={self.activations[-1].name}, "
                 f"loss={self.loss.name}, weight_decay={self.weight_decay:g}, connections={n_conn})")
+
+    def _repr_html_(self) -> str:
+        """Jupyter: ``repr``, the layer table and a small SVG of the net (plain numbers to neurosim.base)."""
+        conns = [self.connections(l) for l in range(1, self.n_layers)]
+        return network_view(self.sizes, [a.name for a in self.activations], [len(c) for c in conns], repr(self),
+                            [(c.layer, c.i, c.j, c.weight) for layer in conns for c in layer])

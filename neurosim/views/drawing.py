@@ -40,13 +40,36 @@ _TITLES = {
 _BAR_LABELS = {"delta": "δ", "a": "a", "z": "z", "grad": "∂J/∂W, ∂J/∂b", "weight": "W, b"}
 
 
+_INLINE: dict = {}
+
+
+def _inline_figure_class():
+    """A matplotlib Figure that displays itself in Jupyter (``_repr_png_``) without ``%matplotlib inline``:
+    the Figures here are not pyplot's, so no backend would show them. Built on first use, as matplotlib
+    is imported only then."""
+    if "cls" not in _INLINE:
+        from matplotlib.figure import Figure
+
+        class InlineFigure(Figure):
+            """A Figure with ``_repr_png_``: the last expression of a notebook cell shows as the picture."""
+
+            def _repr_png_(self) -> bytes:
+                import io
+
+                buf = io.BytesIO()
+                self.savefig(buf, format="png", bbox_inches="tight")
+                return buf.getvalue()
+
+        _INLINE["cls"] = InlineFigure
+    return _INLINE["cls"]
+
+
 def new_figure(figsize: tuple[float, float] = (8.0, 6.0), dpi: float = 100, canvas=None) -> Figure:
     """A Figure on the Agg canvas (or ``canvas``, a FigureCanvasAgg subclass), not registered with pyplot:
-    no display needed, never left open."""
+    no display needed, never left open; in Jupyter it shows inline as a PNG (no magic command needed)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
-    fig = Figure(figsize=figsize, dpi=dpi)
+    fig = _inline_figure_class()(figsize=figsize, dpi=dpi)
     (canvas or FigureCanvasAgg)(fig)
     return fig
 
