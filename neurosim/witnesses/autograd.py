@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..base.html import report
-from ..base.notation import DEFAULT_NOTATION, check_notation, symbol, text_table
+from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
+from ..base.tables import text_table
 from ..core.network import Network
 from ..core.validation import check_number
 from .pytorch import check_exportable, import_torch, to_torch, torch_loss, weight_parameter
