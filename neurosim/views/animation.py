@@ -1,4 +1,4 @@
-"""The animation of one forward and one backward pass, one frame per Step of :func:`neurosim.trace.trace`.
+"""The animation of one forward and one backward pass, one frame per Step of :func:`neurosim.explain.trace.trace`.
 
 Every number in a frame is read from the Steps, so the animation, ``neurosim step`` and the engine can never
 disagree:
@@ -24,16 +24,15 @@ steps drawn as vector graphics, with play/pause and a scrubber; see :mod:`neuros
 from __future__ import annotations
 
 import math
-import shutil
 import textwrap
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
 from .drawing import CMAP, NetworkDrawing, format_value, new_figure, symmetric_norm
+from .writers import FORMATS, _check_positive, ffmpeg_available, player_html, save  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.animation import FuncAnimation
@@ -42,7 +41,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..explain.trace import Step
 
 PHASES = ("forward", "backward", "gradient")
-FORMATS = (".gif", ".html", ".mp4")
 _TITLES = {"forward": "Forward pass", "backward": "Backward pass: error terms flow back",
            "gradient": "Gradients ∂J/∂W, ∂J/∂b"}
 _BARS = {"forward": "forward pass: x and a", "backward": "δ and the gradients ∂J/∂W, ∂J/∂b"}
@@ -61,12 +59,6 @@ def check_phases(phases) -> tuple[str, ...]:
     if unknown or not chosen:
         raise ValueError(f"phases: expected one or more of {', '.join(PHASES)}, got {phases!r}")
     return tuple(p for p in PHASES if p in chosen)
-
-
-def _check_positive(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name}: expected a positive number, got {value!r}")
-    return float(value)
 
 
 def _wrap(text: str, width: int, max_lines: int = 3) -> str:
@@ -367,7 +359,7 @@ def animate(net: Network, x, y, phases: Sequence[str] | str = PHASES, fps: float
     The frames are the Steps of ``ns.trace(net, x, y)`` whose phase is in ``phases`` ("forward", "backward",
     "gradient"), one frame per Step, in computation order; see the module docstring for what each shows.
     ``fps`` frames per second; frames are ``figsize`` × ``dpi`` pixels (800×600 by default). ``labels`` as in
-    :func:`neurosim.draw.draw`; ``notation`` as in ``trace``.
+    :func:`neurosim.views.drawing.draw`; ``notation`` as in ``trace``.
 
     Returns a ``FuncAnimation`` subclass with ``.steps`` (the Steps shown), ``.frame(k)`` (pixels of frame k)
     and a Jupyter player; write it to a file with :func:`save` (``.gif``, ``.html``, ``.mp4``), with
@@ -410,40 +402,3 @@ def animate(net: Network, x, y, phases: Sequence[str] | str = PHASES, fps: float
     anim.fps = fps
     anim._player = player
     return anim
-
-
-# --- writers ------------------------------------------------------------------------------------------
-
-def ffmpeg_available() -> bool:
-    """True when an ``ffmpeg`` executable is on PATH (needed for .mp4)."""
-    return shutil.which("ffmpeg") is not None
-
-
-def player_html(anim, full_page: bool = False) -> str:
-    """The animation as the explorer page in play mode (vector graphics, the same steps, play/pause, a scrubber):
-    a fragment for Jupyter, or (``full_page``) a whole self-contained document."""
-    return anim.explorer.html(full_page=full_page)
-
-
-def save(anim, path: str | Path, fps: float | None = None) -> Path:
-    """Write ``anim`` (from :func:`animate`) to ``path``; the extension chooses the format.
-
-    ``.gif``: Pillow, one image per frame. ``.html``: :func:`player_html` as a full page. ``.mp4``: ffmpeg,
-    which must be on PATH (else a RuntimeError suggests .gif). ``fps`` defaults to the animation's.
-    Returns the path written.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(f"path: expected a file name ending in {', '.join(FORMATS)}, got {str(path)!r}")
-    fps = _check_positive(fps, "fps") if fps is not None else getattr(anim, "fps", 2.0)
-    if suffix == ".mp4" and not ffmpeg_available():
-        raise RuntimeError("path: writing .mp4 needs ffmpeg, which is not on PATH; "
-                           "install ffmpeg or write a .gif (or .html) instead")
-    if suffix == ".html":
-        return anim.explorer.save(path)
-    from matplotlib.animation import FFMpegWriter, PillowWriter
-
-    writer = PillowWriter(fps=fps) if suffix == ".gif" else FFMpegWriter(fps=fps)
-    anim.save(str(path), writer=writer, dpi=anim._fig.dpi)
-    return path

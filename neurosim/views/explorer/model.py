@@ -13,7 +13,6 @@ import math
 from ...base.notation import symbol
 from ...core.activations import is_builtin
 from ...core.losses import LOSSES
-from ...core.state import network_to_dict
 from ...core.validation import as_target
 from ...explain.trace import activation_symbol
 from .svg import PALETTE
@@ -67,7 +66,7 @@ def explorer_data(net, x, y, steps, *, notation: str, digits: int, phases, mode:
     t = as_target(y, net.loss, net.sizes[-1]).tolist()
     reason = read_only_reason(net)
     try:
-        template = network_to_dict(net)
+        template = net.to_dict()
         template["weights"] = template["biases"] = None   # filled in by the page from its current numbers
     except ValueError as exc:   # a user's own activation, or NaN/inf weights: the page cannot write the file
         template = None
