@@ -16,9 +16,8 @@ come from a diverging map centred on 0: one scale for the forward pass (x and a)
 gradients, each shown on the colour bar. The artists are created once and only their colours, texts and
 positions change between frames, which keeps rendering fast.
 
-:func:`save` writes an animation as ``.gif`` (Pillow), ``.html`` (the explorer page in play mode: the same
-steps drawn as vector graphics, with play/pause and a scrubber; see :mod:`neurosim.views.explorer`) or ``.mp4``
-(ffmpeg, when it is installed).
+:func:`save` writes an animation as ``.gif`` (Pillow), ``.html`` (the explorer page in play mode, see
+:mod:`neurosim.views.explorer`) or ``.mp4`` (ffmpeg, when it is installed).
 """
 
 from __future__ import annotations
@@ -306,11 +305,9 @@ def _animation_class():
         def _repr_html_(self) -> str:
             return player_html(self)
 
-        def save(self, filename, *args, **kwargs):
-            # .html is the explorer page in play mode, not PNG frames (matplotlib's own writers stay for the rest)
-            if str(filename).lower().endswith((".html", ".htm")) and not args and set(kwargs) <= {"fps"}:
-                return save(self, filename)
-            return super().save(filename, *args, **kwargs)
+        def save(self, filename, *args, **kwargs):   # matplotlib has no .html writer: the explorer page is it
+            page = str(filename).lower().endswith((".html", ".htm")) and not args and set(kwargs) <= {"fps"}
+            return save(self, filename) if page else super().save(filename, *args, **kwargs)
 
         def frame(self, k: int) -> np.ndarray:
             if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < len(self.steps):
@@ -367,7 +364,7 @@ def animate(net: Network, x, y, phases: Sequence[str] | str = PHASES, fps: float
     δ and gradients.
     """
     from ..explain.trace import trace
-    from .explorer.page import build
+    from .writers import play_page
 
     phases = check_phases(phases)
     fps = _check_positive(fps, "fps")
@@ -395,9 +392,7 @@ def animate(net: Network, x, y, phases: Sequence[str] | str = PHASES, fps: float
     anim = _CLASSES["animation"](fig, update, frames=len(shown), init_func=lambda: (), interval=1000.0 / fps,
                                  repeat=repeat, blit=False, cache_frame_data=False)
     anim.steps = [steps[k] for k in shown]
-    # The .html form: the explorer page in play mode, a snapshot of this pass (made now, as the frames' steps are).
-    anim.explorer = build(net, x, y, notation=notation, phases=phases, mode="play", fps=fps, steps=steps,
-                          title=f"neurosim: {len(shown)} steps of backpropagation")
+    anim.explorer = play_page(net, x, y, steps, phases, notation, fps)   # the .html form, a snapshot of this pass
     anim.all_steps = steps
     anim.fps = fps
     anim._player = player

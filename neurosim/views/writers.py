@@ -22,6 +22,15 @@ def ffmpeg_available() -> bool:
     return shutil.which("ffmpeg") is not None
 
 
+def play_page(net, x, y, steps, phases, notation: str, fps: float):
+    """The explorer of ``animate``'s pass in play mode (``steps`` is its trace): stepping through the chosen
+    ``phases`` only, playing by itself at ``fps`` steps per second."""
+    from .explorer.page import build
+
+    return build(net, x, y, notation=notation, phases=phases, mode="play", fps=fps, steps=steps,
+                 title=f"neurosim: {sum(s.phase in phases for s in steps)} steps of backpropagation")
+
+
 def player_html(anim, full_page: bool = False) -> str:
     """The animation as the explorer page in play mode (vector graphics, the same steps, play/pause, a scrubber):
     a fragment for Jupyter, or (``full_page``) a whole self-contained document."""

@@ -26,8 +26,12 @@ function typeset(text) {
   while ((m = re.exec(text)) !== null) {
     out += escapeHtml(text.slice(last, m.index));
     const name = m[1] || m[4], sub = m[2] || m[5] || "", sup = m[3] || "";
-    out += `<span class="nsx-sym">${escapeHtml(name)}<span class="nsx-ix"><sup>${escapeHtml(sup) || "&#8203;"}</sup>`
-      + `<sub>${escapeHtml(sub) || "&#8203;"}</sub></span></span>`;
+    if (sub && sup) {
+      out += `<span class="nsx-sym">${escapeHtml(name)}<span class="nsx-ix"><sup>${escapeHtml(sup)}</sup>`
+        + `<sub>${escapeHtml(sub)}</sub></span></span>`;
+    } else {
+      out += `<span class="nsx-sym">${escapeHtml(name)}${sup ? `<sup>${escapeHtml(sup)}</sup>` : `<sub>${escapeHtml(sub)}</sub>`}</span>`;
+    }
     last = re.lastIndex;
   }
   return out + escapeHtml(text.slice(last));
@@ -154,6 +158,7 @@ class ExplorerView {
     this.t = source.t.slice();
     this.steps = source.steps.map(dataStep);
     this.edited = false;
+    this.version = (this.version || 0) + 1;   // bumped whenever the numbers change
     this.index();
   }
 
@@ -184,6 +189,7 @@ class ExplorerView {
     backward(this.layers, this.t, LOSSES[this.data.loss.name]);
     this.steps = traceSteps(this.layers, this.t, this.data);
     this.edited = true;
+    this.version += 1;
     this.rescale();
     this.render();
   }

@@ -25,7 +25,7 @@ from ...base.notation import DEFAULT_NOTATION, check_notation, symbol
 from ...explain.trace import fmt
 from .svg import network_svg
 
-SCRIPTS = ("engine.js", "trace.js", "details.js", "explorer.js")
+SCRIPTS = ("engine.js", "trace.js", "details.js", "matrix.js", "explorer.js")
 STYLE = "explorer.css"
 FALLBACK_ROWS = 60   # neurons listed in the text fallback; the rest are summarised
 NOTE = ("This is a static view: the interactive explorer needs JavaScript. In Jupyter, trust the notebook "
