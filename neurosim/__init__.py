@@ -4,15 +4,14 @@ Every neuron is a :class:`Neuron`, every weight a :class:`Connection`, held in a
 Van Vaerenbergh's indexing (W_ij^(l) runs from neuron j of layer l to neuron i of layer l + 1).
 """
 
-__version__ = "0.1.0"
-
+from .base.version import __version__
 from .core.activations import Activation
 from .core.graph import Connection, Neuron
 from .core.losses import Loss
 from .core.network import Network
 from .core.training import DivergenceError
 from .data import datasets
-from .explain import examples
+from .explain import bridge, examples
 from .explain.examples import example
 from .explain.paths import paths
 from .explain.quiz import Quiz
@@ -39,6 +38,7 @@ __all__ = [
     "Trace",
     "__version__",
     "animate",
+    "bridge",
     "compare",
     "datasets",
     "draw",

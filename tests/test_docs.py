@@ -34,7 +34,8 @@ import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
 PAGES = sorted(p for p in DOCS.glob("*.md"))
 
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.S | re.M)
@@ -410,3 +411,41 @@ if __name__ == "__main__":
         cli.error("nothing to do: pass --update")
     sys.path.insert(0, str(DOCS.parent))
     update([DOCS / p if "/" not in p else Path(p) for p in args.pages] or PAGES)
+
+
+DOTTED = re.compile(r"(?<![\w./-])(neurosim|ns)((?:\.[A-Za-z_]\w*)+)")
+
+
+def resolve_dotted(name: str):
+    """The object a dotted ``neurosim.…`` name means: the longest importable module prefix, then attributes."""
+    import importlib
+
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ImportError(name)
+
+
+def dotted_names() -> list[tuple[str, str]]:
+    found = set()
+    for page in [*PAGES, ROOT / "README.md"]:
+        for _prefix, rest in DOTTED.findall(page.read_text(encoding="utf-8")):
+            rest = rest.rstrip(".")
+            if rest.endswith((".md", ".py", ".gif", ".html", ".png", ".json", ".mp4", ".csv")):
+                continue
+            found.add((page.name, "neurosim" + rest))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("page, name", dotted_names())
+def test_every_dotted_name_the_docs_mention_exists(page, name):
+    try:
+        resolve_dotted(name)
+    except (ImportError, AttributeError) as exc:
+        pytest.fail(f"{page} mentions {name}, which does not resolve: {exc}")

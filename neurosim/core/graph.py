@@ -3,7 +3,7 @@
 Van Vaerenbergh's indexing: node ``(l, i)`` is neuron i of layer l (1-based); the edge
 ``((l, j), (l + 1, i))`` carries the Connection W_ij^(l), from neuron j of layer l to neuron i of
 layer l + 1. The objects hold the state (weights, biases, z, a, δ, gradients); the engine in
-:mod:`neurosim.engine` fills them in.
+:mod:`neurosim.core.engine` fills them in.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 ``draw(net, show="delta")`` colours each neuron by one quantity (δ, a, z, ∂J/∂b or b) from a diverging colour
 map centred on 0, with a colour bar; each connection's width is proportional to |W_ij^(l)| and its colour says
 the sign of W (or, for ``show="grad"`` / ``"weight"``, the value of ∂J/∂W_ij^(l) / W_ij^(l) on the same scale as
-the neurons). :class:`NetworkDrawing` holds the artists so that :mod:`neurosim.animate` can change colours and
+the neurons). :class:`NetworkDrawing` holds the artists so that :mod:`neurosim.views.animation` can change colours and
 texts frame after frame instead of drawing everything anew.
 
 matplotlib is imported inside the functions: ``import neurosim`` does not pay for it, and nothing here needs

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..base.html import report
-from ..base.notation import DEFAULT_NOTATION, check_notation, symbol, text_table
+from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
+from ..base.tables import text_table
 from ..core.network import Network
 from ..core.validation import check_number
 from .matrix import MatrixNetwork
@@ -174,7 +175,7 @@ def compare(net: Network, X, Y, twin: MatrixNetwork | None = None, rtol: float =
     own twin to check it (for instance one you changed). The scalar values are Neuron.z/.a/.delta after
     ``net.forward(x^(k))``/``net.backward(y^(k))`` and ``net.gradients(X, Y)``; the matrix values are
     column k of ``twin.Z[l]``, ``twin.A[l]``, ``twin.Delta[l]`` and ``twin.gradients(X, Y)``.
-    ``notation`` only changes how the symbols are printed (see :mod:`neurosim.notation`).
+    ``notation`` only changes how the symbols are printed (see :mod:`neurosim.base.notation`).
     """
     if not isinstance(net, Network):
         raise TypeError(f"net: expected an ns.Network, got {type(net).__name__}")

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..base.html import report
-from ..base.notation import DEFAULT_NOTATION, check_notation, symbol, text_table
+from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
+from ..base.tables import text_table
 from ..core.network import Network
 from ..core.validation import check_number
 from .matrix import MatrixNetwork
