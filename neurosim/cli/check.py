@@ -88,6 +88,10 @@ def run(args: argparse.Namespace) -> int:
     if report.ok and grad.ok:
         print("result: OK — the scalar engine, the matrix twin and finite differences agree.")
         return 0
+    if not grad.finite:
+        print(f"result: J(W,b) = {grad.cost} is not finite, so the gradients cannot be checked (an overflow, "
+              "not a wrong f′).")
+        return 1
     failed = [name for name, r in (("scalar vs matrix", report), ("gradient check", grad)) if not r.ok]
     print(f"result: MISMATCH in {' and '.join(failed)}.")
     return 1
