@@ -10,6 +10,7 @@ from .core.activations import Activation
 from .core.graph import Connection, Neuron
 from .core.losses import Loss
 from .core.network import Network
+from .core.recorder import Recorder
 from .core.training import DivergenceError
 from .data import datasets
 from .explain import bridge, examples
@@ -40,6 +41,7 @@ __all__ = [
     "Network",
     "Neuron",
     "Quiz",
+    "Recorder",
     "Step",
     "TorchReport",
     "Trace",

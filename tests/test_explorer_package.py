@@ -142,3 +142,16 @@ def test_wheel_carries_the_scripts_and_writes_a_page(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().startswith(site)
     assert "function traceSteps" in (tmp_path / "w.html").read_text(encoding="utf-8")
+
+
+def test_cli_explore_trains_and_adds_a_timeline(tmp_path, capsys):
+    out = tmp_path / "t.html"
+    assert main(["explore", "--sizes", "2,4,1", "--loss", "binary_cross_entropy", "--train", "moons", "--epochs", "30",
+                 "--record-every", "10", "--m", "40", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "trained 30 epochs" in printed and "the timeline holds 4 of 4 records" in printed
+    assert _data(out.read_text(encoding="utf-8"))["timeline"]["epochs"] == [0, 10, 20, 30]
+    assert main(["explore", "--train", "moons", "--out", str(out)]) == 2   # 3 inputs, moons has 2
+    assert "--train" in capsys.readouterr().err
+    assert main(["explore", "--lr", "0.1", "--out", str(out)]) == 2
+    assert "only with --train" in capsys.readouterr().err

@@ -108,7 +108,7 @@ function whatIf(view, what, idx, value) {
     const loss = view.data.loss.name;
     if (loss === "cross_entropy") {
       if (value !== 0 && value !== 1) { throw argError("v", "1 (make class i−1 the label) or 0 (no change) for cross_entropy", value); }
-      if (value === 1) { view.t = view.t.map((_, k) => (k === i - 1 ? 1.0 : 0.0)); }
+      if (value === 1) { view.t.forEach((_, k) => { view.t[k] = k === i - 1 ? 1.0 : 0.0; }); }
     } else {
       if (loss === "binary_cross_entropy" && (value < 0 || value > 1)) { throw argError("v", "a target in [0, 1] for binary_cross_entropy", value); }
       view.t[i - 1] = value;

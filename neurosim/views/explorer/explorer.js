@@ -157,8 +157,10 @@ class ExplorerView {
     this.x = source.x.slice();
     this.t = source.t.slice();
     this.steps = source.steps.map(dataStep);
+    this.traced = null;   // the page's own Steps, made at the first edit and kept (they read live numbers)
     this.edited = false;
     this.version = (this.version || 0) + 1;   // bumped whenever the numbers change
+    this.clock = { version: this.version, notation: source.notation };
     this.index();
   }
 
@@ -171,6 +173,11 @@ class ExplorerView {
       this.at.set(`${s.kind}:${s.layer},${s.index}` + (s.source === null ? "" : `,${s.source}`), n);
     });
     this.edgeIndex = new Map(this.connections.map((c, n) => [`${c.layer},${c.i},${c.j}`, n]));
+    // where each number is computed, looked up once: the drawing asks for every neuron and edge at every step
+    const at = (key) => { const n = this.at.get(key); return n === undefined ? -1 : n; };
+    this.gradAt = this.connections.map((c) => at(`W:${c.layer},${c.i},${c.j}`));
+    this.neuronAt = this.layers.map((layer) => layer.map((n) => ({
+      z: at(`z:${n.layer},${n.index}`), a: at(`a:${n.layer},${n.index}`), delta: at(`delta:${n.layer},${n.index}`) })));
     this.rescale();
   }
 
@@ -187,9 +194,11 @@ class ExplorerView {
     forward(this.layers, this.x);
     zeroGrads(this.layers);
     backward(this.layers, this.t, LOSSES[this.data.loss.name]);
-    this.steps = traceSteps(this.layers, this.t, this.data);
+    if (!this.traced) { this.traced = traceSteps(this.layers, this.t, this.data, this.clock); }
+    this.steps = this.traced;
     this.edited = true;
     this.version += 1;
+    this.clock.version = this.version;
     this.rescale();
     this.render();
   }
@@ -319,11 +328,6 @@ class ExplorerView {
     return { z: n.z, a: n.a, delta: n.delta, bias: n.bias, bias_grad: n.biasGrad }[kind];
   }
 
-  known(key, K) {
-    const at = this.at.get(key);
-    return at === undefined || at <= K;
-  }
-
   render() {
     if (!this.shown.length) { return; }
     const K = this.shown[this.k], s = this.steps[K];
@@ -332,12 +336,12 @@ class ExplorerView {
     this.layers.forEach((layer, l0) => layer.forEach((n, i0) => {
       let kind = l0 === 0 ? "a" : q;
       if (this.neuronShow === "auto" && s.kind === "z" && s.layer === n.layer && s.index === n.index) { kind = "z"; }
-      const known = l0 === 0 || this.known(`${kind}:${n.layer},${n.index}`, K);
+      const known = l0 === 0 || this.neuronAt[l0][i0][kind] <= K;
       this.paintNeuron(this.nodeEls[l0][i0], n, kind, known);
     }));
     const eq = this.edgeShow === "auto" ? (s.phase === "gradient" ? "grad" : "weight") : this.edgeShow;
     this.connections.forEach((c, n) => {
-      const known = eq === "weight" || this.known(`W:${c.layer},${c.i},${c.j}`, K);
+      const known = eq === "weight" || this.gradAt[n] <= K;
       this.paintEdge(this.edgeEls[n], eq === "weight" ? c.weight : c.grad, this.scales[eq], known);
     });
     this.legend(q, eq);
@@ -347,7 +351,7 @@ class ExplorerView {
     this.$("[data-role=counter]").textContent = `step ${this.k + 1} of ${this.shown.length} · ${s.phase}`;
     const cost = exampleCost(this.layers, this.t, this.data.loss.name);
     this.$("[data-role=cost]").textContent = cost === null ? "" : `J(W,b; x, y) = ${fmt(cost, this.data.digits)}`;
-    if (this.sel) { showDetails(this); }
+    if (this.sel || !this.detailsShown) { showDetails(this); this.detailsShown = true; }
     for (const hook of this.hooks) { hook(); }
   }
 
@@ -373,10 +377,14 @@ class ExplorerView {
 
   paintEdge(el, v, vmax, known) {
     const finite = Number.isFinite(v);
-    const stroke = known ? colourOf(this.palette, v, vmax) : null;
+    const stroke = (known ? colourOf(this.palette, v, vmax) : null) || "#888888";
     const crowd = Math.min(1, Math.sqrt(60 / Math.max(this.connections.length, 1)));
-    el.setAttribute("stroke", stroke || "#888888");
-    el.setAttribute("stroke-width", (crowd * (known && finite ? 0.7 + 3.3 * Math.abs(v) / vmax : 1)).toFixed(2));
+    const width = (crowd * (known && finite ? 0.7 + 3.3 * Math.abs(v) / vmax : 1)).toFixed(2);
+    const look = `${stroke} ${width} ${known} ${finite}`;
+    if (el.nsxLook === look) { return; }   // unchanged: touching thousands of lines per step costs time
+    el.nsxLook = look;
+    el.setAttribute("stroke", stroke);
+    el.setAttribute("stroke-width", width);
     el.classList.toggle("nsx-pending", !known);
     el.classList.toggle("nsx-nonfinite", known && !finite);
   }

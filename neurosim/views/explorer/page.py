@@ -25,7 +25,7 @@ from ...base.notation import DEFAULT_NOTATION, check_notation, symbol
 from ...explain.trace import fmt
 from .svg import network_svg
 
-SCRIPTS = ("engine.js", "trace.js", "details.js", "matrix.js", "explorer.js")
+SCRIPTS = ("engine.js", "trace.js", "details.js", "matrix.js", "timeline.js", "explorer.js")
 STYLE = "explorer.css"
 FALLBACK_ROWS = 60   # neurons listed in the text fallback; the rest are summarised
 NOTE = ("This is a static view: the interactive explorer needs JavaScript. In Jupyter, trust the notebook "
@@ -54,7 +54,7 @@ def _headers(data: dict) -> list[str]:
     heads = ["layer 1 · input"]
     for l, act in enumerate(data["activations"], start=2):
         heads.append(f"layer {l} · {act['symbol']}")
-    heads[-1] += f" · {data['loss']['name']}"
+    heads[-1] += f"\nloss: {data['loss']['name']}"
     return heads
 
 
@@ -173,20 +173,23 @@ class Explorer:
 
 
 def explore(net, x, y, *, X=None, Y=None, record=None, notation: str = DEFAULT_NOTATION, digits: int = 6,
-            title: str | None = None) -> Explorer:
+            title: str | None = None, max_epochs: int = 50) -> Explorer:
     """An :class:`Explorer` of one example's forward and backward pass through ``net``, every number ``ns.trace``'s.
 
     ``x`` has shape (s_1,); ``y`` is the target as for ``ns.trace``. ``notation`` ("vv", "bracket", "alsup")
-    and ``digits`` as in ``ns.trace``. ``X, Y`` and ``record`` (an ``ns.Recorder``) add the training timeline.
+    and ``digits`` as in ``ns.trace``. ``record`` (an ``ns.Recorder``) adds the training timeline: a slider
+    over the recorded epochs (at most ``max_epochs`` of them, evenly thinned, first and last kept), the cost
+    curve and, for two inputs with the data ``X, Y``, the decision boundary at each epoch.
     The page is a snapshot: later changes to ``net`` do not reach it. The network is left holding this
     example's z, a, δ and gradients, as after ``ns.trace``.
     """
-    return build(net, x, y, notation=notation, digits=digits, title=title, X=X, Y=Y, record=record)
+    return build(net, x, y, notation=notation, digits=digits, title=title, X=X, Y=Y, record=record,
+                 max_epochs=max_epochs)
 
 
 def build(net, x, y, *, notation: str = DEFAULT_NOTATION, digits: int = 6, title: str | None = None,
           phases=("forward", "backward", "gradient"), mode: str = "explore", fps: float = 2.0, steps=None,
-          X=None, Y=None, record=None) -> Explorer:
+          X=None, Y=None, record=None, max_epochs: int = 50) -> Explorer:
     """:func:`explore` with the page's mode ("explore", or "play" for an animation) and the phases it steps
     through; ``steps`` may pass a trace already made with the same notation and digits."""
     from ...core.network import Network
@@ -207,5 +210,10 @@ def build(net, x, y, *, notation: str = DEFAULT_NOTATION, digits: int = 6, title
                          title=str(title))
     if record is not None or X is not None or Y is not None:
         from .timeline import timeline_data
-        data["timeline"] = timeline_data(net, x, y, X, Y, record)
+
+        if data["readOnly"]:
+            raise ValueError(f"record: the timeline recomputes every epoch in the page, but {data['readOnly']}")
+        if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or max_epochs < 2:
+            raise ValueError(f"max_epochs: expected a whole number >= 2, got {max_epochs!r}")
+        data["timeline"] = timeline_data(net, x, y, X, Y, record, max_epochs)
     return Explorer(data)

@@ -133,9 +133,17 @@ def network_svg(sizes: Sequence[int], edges: Sequence[tuple[int, int, int]] | No
                'markerHeight="5" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#e08a00"/>'
                "</marker></defs>")
     for l in range(1, len(sizes) + 1):
-        if headers is not None:
-            out.append(f'<text class="nsx-head" x="{g["xs"][l - 1]:.1f}" y="18" text-anchor="middle" '
-                       f'fill="currentColor">{e(headers[l - 1])}</text>')
+        if headers is None:
+            break
+        # a header may have a second line (the output layer's loss); the last column's ends at the right edge
+        first, _, second = headers[l - 1].partition("\n")
+        x = g["xs"][l - 1]
+        out.append(f'<text class="nsx-head" x="{x:.1f}" y="16" text-anchor="middle" fill="currentColor">'
+                   f"{e(first)}</text>")
+        if second:
+            anchor, at = ("end", WIDTH - 4) if l == len(sizes) else ("middle", x)
+            out.append(f'<text class="nsx-head2" x="{at:.1f}" y="31" text-anchor="{anchor}" font-size="11" '
+                       f'fill="currentColor">{e(second)}</text>')
     out.append('<g class="nsx-edges">')
     for k, (l, i, j) in enumerate(edges):
         (x1, y1), (x2, y2) = xy[(l, j)], xy[(l + 1, i)]

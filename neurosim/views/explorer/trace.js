@@ -71,28 +71,38 @@ function operandText(value, digits, bare) {
   return !bare && text.startsWith("-") ? `(${text})` : text;
 }
 
-/** One Step of the trace; formula and numbers are written on first use. */
+/** One Step of the trace. Its numbers are read live from the neurons and connections it names, so the same
+ * Step objects serve every what-if edit; formula and numbers are written on first use after each change
+ * (clock.version counts the changes). */
 class Step {
-  constructor(phase, kind, layer, index, source, value, symbolText, parts, digits) {
-    Object.assign(this, { phase, kind, layer, index, source, value, symbol: symbolText });
+  constructor(phase, kind, layer, index, source, holder, field, symbolText, parts, digits, clock) {
+    Object.assign(this, { phase, kind, layer, index, source, symbol: symbolText });
+    this.holder = holder;
+    this.field = field;
     this.parts = parts;
     this.digits = digits;
+    this.clock = clock;
     this.text = null;
+    this.seen = -1;
   }
 
+  get value() { return this.holder[this.field]; }
+
   render() {
-    if (this.text === null) {
+    if (this.seen !== this.clock.version) {
       let rhs = "", numbers = "";
       for (const part of this.parts) {
         if (typeof part === "string") {
           rhs += part;
           numbers += part;
         } else {
+          if (part.sym === undefined) { part.sym = symbol(part.kind, part.l, part.i, part.j, this.clock.notation); }
           rhs += part.sym;
-          numbers += operandText(part.value, this.digits, part.bare);
+          numbers += operandText(part.holder[part.field], this.digits, part.bare);
         }
       }
       this.text = { formula: `${this.symbol} = ${rhs}`, numbers: `${numbers} = ${fmt(this.value, this.digits)}` };
+      this.seen = this.clock.version;
     }
     return this.text;
   }
@@ -109,19 +119,21 @@ function dataStep(row) {
     symbol: formula.slice(0, formula.indexOf(" = ")) };
 }
 
-/** Every number of the network's passes as a Step, in ns.trace's order (see trace.py). */
-function traceSteps(layers, t, model) {
+/** Every number of the network's passes as a Step, in ns.trace's order (see trace.py). ``t`` is the target
+ * vector the page edits in place; ``clock`` = {version, notation} tells the Steps when their numbers changed. */
+function traceSteps(layers, t, model, clock) {
   const notation = model.notation, digits = model.digits;
   const nl = layers.length;
   const steps = [];
-  const op = (kind, l, i, value, j = null, bare = false) => ({ sym: symbol(kind, l, i, j, notation), value, bare });
-  const add = (phase, kind, l, i, j, value, parts) => {
+  // an operand: its symbol's parts, and where its number lives (read when the step is written out)
+  const op = (kind, l, i, holder, field, j = null, bare = false) => ({ kind, l, i, j, holder, field, bare });
+  const add = (phase, kind, l, i, j, holder, field, parts) => {
     const name = kind === "W" || kind === "b" ? `∂J/∂${symbol(kind, l, i, j, notation)}` : symbol(kind, l, i, null, notation);
-    steps.push(new Step(phase, kind, l, i, j, value, name, parts, digits));
+    steps.push(new Step(phase, kind, l, i, j, holder, field, name, parts, digits, clock));
   };
-  const derivative = (parts, l, i, z) => {
-    const name = model.activations[l - 2].symbol;
-    parts.push(`·${name}′(`, op("z", l, i, z, null, true), ")");
+  const derivative = (parts, n) => {
+    const name = model.activations[n.layer - 2].symbol;
+    parts.push(`·${name}′(`, op("z", n.layer, n.index, n, "z", null, true), ")");
   };
 
   for (let l = 2; l <= nl; l++) {
@@ -130,19 +142,19 @@ function traceSteps(layers, t, model) {
       const i = n.index;
       let parts = [];
       for (const c of n.incoming) {
-        parts.push(op("W", l - 1, i, c.weight, c.j), "·", op("a", l - 1, c.j, c.source.a), " + ");
+        parts.push(op("W", l - 1, i, c, "weight", c.j), "·", op("a", l - 1, c.j, c.source, "a"), " + ");
       }
-      parts.push(op("b", l - 1, i, n.bias));
-      add("forward", "z", l, i, null, n.z, parts);
+      parts.push(op("b", l - 1, i, n, "bias"));
+      add("forward", "z", l, i, null, n, "z", parts);
       if (act.elementwise) {
-        parts = [`${act.symbol}(`, op("z", l, i, n.z, null, true), ")"];
+        parts = [`${act.symbol}(`, op("z", l, i, n, "z", null, true), ")"];
       } else {
         // softmax, written out: a_i = exp(z_i) / Σ_k exp(z_k)
-        parts = ["exp(", op("z", l, i, n.z, null, true), ") / ("];
-        layers[l - 1].forEach((m, k) => { parts.push(k ? " + " : "", "exp(", op("z", l, m.index, m.z, null, true), ")"); });
+        parts = ["exp(", op("z", l, i, n, "z", null, true), ") / ("];
+        layers[l - 1].forEach((m, k) => { parts.push(k ? " + " : "", "exp(", op("z", l, m.index, m, "z", null, true), ")"); });
         parts.push(")");
       }
-      add("forward", "a", l, i, null, n.a, parts);
+      add("forward", "a", l, i, null, n, "a", parts);
     }
   }
 
@@ -150,13 +162,13 @@ function traceSteps(layers, t, model) {
     const i = n.index;
     let parts;
     if (model.loss.paired) {
-      parts = [op("a", nl, i, n.a), " − ", op("y", null, i, t[k])];
+      parts = [op("a", nl, i, n, "a"), " − ", op("y", null, i, t, k)];
     } else {
       parts = model.loss.gradFormula.split(/(\{a\}|\{y\})/).filter((p) => p)
-        .map((p) => (p === "{a}" ? op("a", nl, i, n.a) : p === "{y}" ? op("y", null, i, t[k]) : p));
-      derivative(parts, nl, i, n.z);
+        .map((p) => (p === "{a}" ? op("a", nl, i, n, "a") : p === "{y}" ? op("y", null, i, t, k) : p));
+      derivative(parts, n);
     }
-    add("backward", "delta", nl, i, null, n.delta, parts);
+    add("backward", "delta", nl, i, null, n, "delta", parts);
   });
 
   for (let l = nl - 1; l > 1; l--) {
@@ -166,25 +178,26 @@ function traceSteps(layers, t, model) {
       if (n.outgoing.length) {
         parts.push("(");
         n.outgoing.forEach((c, k) => {
-          parts.push(k ? " + " : "", op("delta", l + 1, c.i, c.target.delta), "·", op("W", l, c.i, c.weight, i));
+          parts.push(k ? " + " : "", op("delta", l + 1, c.i, c.target, "delta"), "·", op("W", l, c.i, c, "weight", i));
         });
         parts.push(")");
       } else {
         parts.push("0");   // every outgoing connection pruned: no message arrives
       }
-      derivative(parts, l, i, n.z);
-      add("backward", "delta", l, i, null, n.delta, parts);
+      derivative(parts, n);
+      add("backward", "delta", l, i, null, n, "delta", parts);
     }
   }
 
   for (let l = 1; l < nl; l++) {
     for (const n of layers[l]) {
       for (const c of n.incoming) {
-        add("gradient", "W", l, c.i, c.j, c.grad, [op("delta", l + 1, c.i, c.target.delta), "·", op("a", l, c.j, c.source.a)]);
+        add("gradient", "W", l, c.i, c.j, c, "grad",
+          [op("delta", l + 1, c.i, c.target, "delta"), "·", op("a", l, c.j, c.source, "a")]);
       }
     }
     for (const n of layers[l]) {
-      add("gradient", "b", l, n.index, null, n.biasGrad, [op("delta", l + 1, n.index, n.delta, null, true)]);
+      add("gradient", "b", l, n.index, null, n, "biasGrad", [op("delta", l + 1, n.index, n, "delta", null, true)]);
     }
   }
   return steps;
