@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -113,8 +114,13 @@ def test_demo_writes_the_page_and_says_where(tmp_path, monkeypatch, capsys):
 
 def test_wheel_carries_the_scripts_and_writes_a_page(tmp_path):
     """Build the wheel, install it (without dependencies) into a fresh venv, and write a page from there."""
+    # built from a copy, so that setuptools' build/ and egg-info never land in the working tree
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "neurosim", src / "neurosim", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
     build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-index", "-q", "-w", str(tmp_path / "dist"),
-             str(ROOT)]
+             str(src)]
     try:
         import setuptools  # noqa: F401
         build.insert(4, "--no-build-isolation")

@@ -199,3 +199,31 @@ def test_size_and_speed_of_big_pages(open_page, tmp_path, sizes):
     print(f"\nexplorer {'-'.join(map(str, sizes))}: {size / 1e6:.2f} MB, built and saved in {built:.2f} s, "
           f"ready in Chromium in {ready:.2f} s, {n} steps, a what-if edit {edit:.0f} ms (best of 5)")
     assert page.errors == []
+
+
+def test_exports_svg_and_png_for_slides(open_page):
+    ex = ns.example("gradients")
+    page = open_page(ns.explore(ex.net, ex.x, ex.y))
+    page.js("ex.goto(14); ex.select(2, 1);")
+    svg = page.js("return ex.exportSVG();")
+    assert svg.startswith("<?xml") and svg.count("data-edge=") == 20 and svg.count("data-node=") == 9
+    assert "stroke:" in svg and 'class="' not in svg   # styles written in: the file stands alone
+    with page.page.expect_download() as info:
+        page.page.locator('[data-act="png"]').click()
+    assert open(info.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    with page.page.expect_download() as info:
+        page.page.locator('[data-act="svg"]').click()
+    assert info.value.suggested_filename.endswith(".svg")
+    assert page.errors == [] and page.requests[0] == page.url
+
+
+def test_play_mode_page_of_an_animation(open_page):
+    ex = ns.example("gradients")
+    anim = ns.animate(ex.net, ex.x, ex.y, phases=("backward",), dpi=30)
+    page = open_page(anim.explorer)
+    assert page.js("return ex.steps();") == len(anim.steps) == 6
+    assert page.js("return ex.playing();") is True   # play mode starts by itself
+    page.js("ex.pause();")
+    shown = page.js("const out = []; for (let k = 0; k < ex.steps(); k++) { ex.goto(k); out.push(ex.current()); } "
+                    "return out;")
+    assert [s["numbers"] for s in shown] == [s.numbers for s in anim.steps]

@@ -193,7 +193,8 @@ function exportJson(view) {
 function exportSvg(view) {
   const svg = view.svg, clone = svg.cloneNode(true);
   const src = svg.querySelectorAll("*"), dst = clone.querySelectorAll("*");
-  const props = ["fill", "stroke", "stroke-width", "stroke-dasharray", "opacity", "font-weight", "font-size"];
+  const props = ["fill", "stroke", "stroke-width", "stroke-opacity", "stroke-dasharray", "opacity", "font-weight",
+    "font-size"];
   src.forEach((el, n) => {
     if (el.tagName === "title" || el.tagName === "defs" || el.closest("defs")) { return; }
     const cs = getComputedStyle(el);
@@ -201,6 +202,7 @@ function exportSvg(view) {
     dst[n].removeAttribute("class");
   });
   const cs = getComputedStyle(view.root);
+  clone.removeAttribute("class");
   clone.setAttribute("style", `color:${cs.color};background:${cs.backgroundColor === "rgba(0, 0, 0, 0)" ? "#ffffff" : cs.backgroundColor}`);
   clone.setAttribute("width", String(svg.viewBox.baseVal.width));
   clone.setAttribute("height", String(svg.viewBox.baseVal.height));

@@ -90,7 +90,8 @@ function detectTheme(root) {
   const jp = body.getAttribute("data-jp-theme-light");
   if (jp === "false") { return "dark"; }
   if (jp === "true") { return "light"; }
-  const m = getComputedStyle(root).color.match(/\d+(\.\d+)?/g);
+  // the text colour around the explorer (its own is set by the theme)
+  const m = getComputedStyle(root.parentElement || body).color.match(/\d+(\.\d+)?/g);
   if (m && m.length >= 3) {
     const [r, g, b] = m.map(Number);
     return 0.299 * r + 0.587 * g + 0.114 * b > 140 ? "dark" : "light";
@@ -379,12 +380,16 @@ class ExplorerView {
     const finite = Number.isFinite(v);
     const stroke = (known ? colourOf(this.palette, v, vmax) : null) || "#888888";
     const crowd = Math.min(1, Math.sqrt(60 / Math.max(this.connections.length, 1)));
-    const width = (crowd * (known && finite ? 0.7 + 3.3 * Math.abs(v) / vmax : 1)).toFixed(2);
-    const look = `${stroke} ${width} ${known} ${finite}`;
+    const share = known && finite ? Math.min(1, Math.abs(v) / vmax) : 0;
+    const width = (crowd * (known && finite ? 0.7 + 3.3 * share : 1)).toFixed(2);
+    // weak connections fade, on light and dark backgrounds alike (the palette's middle is near white)
+    const opacity = (0.3 + 0.7 * share).toFixed(2);
+    const look = `${stroke} ${width} ${opacity} ${known} ${finite}`;
     if (el.nsxLook === look) { return; }   // unchanged: touching thousands of lines per step costs time
     el.nsxLook = look;
     el.setAttribute("stroke", stroke);
     el.setAttribute("stroke-width", width);
+    el.setAttribute("stroke-opacity", opacity);
     el.classList.toggle("nsx-pending", !known);
     el.classList.toggle("nsx-nonfinite", known && !finite);
   }

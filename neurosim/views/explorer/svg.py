@@ -149,10 +149,13 @@ def network_svg(sizes: Sequence[int], edges: Sequence[tuple[int, int, int]] | No
         (x1, y1), (x2, y2) = xy[(l, j)], xy[(l + 1, i)]
         v = None if edge_values is None else edge_values[k]
         stroke = colour(v, emax) if edge_values is not None else "#999999"
-        width = crowd * (0.7 + 3.3 * abs(v) / emax) if v is not None and math.isfinite(v) else crowd
+        share = min(1.0, abs(v) / emax) if v is not None and math.isfinite(v) else 0.0
+        width = crowd * (0.7 + 3.3 * share) if share or stroke else crowd
         dash = ' stroke-dasharray="4 3"' if stroke is None else ""
+        # weak connections fade on light and dark backgrounds alike (the palette's middle is near white)
         out.append(f'<line data-edge="{l},{i},{j}" x1="{x1 + r:.1f}" y1="{y1}" x2="{x2 - r:.1f}" y2="{y2}" '
-                   f'stroke="{stroke or "#888888"}" stroke-width="{width:.2f}"{dash}/>')
+                   f'stroke="{stroke or "#888888"}" stroke-width="{width:.2f}" stroke-opacity="{0.3 + 0.7 * share:.2f}"'
+                   f"{dash}/>")
     out.append("</g>")
     out.append('<g class="nsx-neurons">')
     font = max(6.0, min(11.0, r * 0.62))
