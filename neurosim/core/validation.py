@@ -82,9 +82,14 @@ def resolve_activations(activation, output, loss: str | Loss, n_layers: int) -> 
 def as_array(value, name: str) -> np.ndarray:
     """``value`` as a float array with every entry finite."""
     try:
-        arr = np.asarray(value, dtype=float)
+        arr = np.asarray(value)
+        complex_ = arr.dtype.kind == "c"
+        if not complex_:
+            arr = arr.astype(float, copy=False)
     except (TypeError, ValueError):
         raise ValueError(f"{name}: expected numbers, got {type(value).__name__} that is not numeric") from None
+    if complex_:   # casting would drop the imaginary parts with only a warning
+        raise TypeError(f"{name}: expected real numbers, got complex values")
     if not np.all(np.isfinite(arr)):
         bad = tuple(int(k) for k in np.argwhere(~np.isfinite(arr))[0])
         raise ValueError(f"{name}: contains NaN or inf (first at index {bad}: {arr[bad]})")
