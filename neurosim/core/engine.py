@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import repeat
-from operator import add, mul
+from operator import mul
 
 import numpy as np
 
@@ -74,41 +74,40 @@ def transpose(layers: Layers) -> None:
                 neuron.out_weights = [c.weight for c in neuron.outgoing]
 
 
-def zero_grads(layers: Layers) -> None:
-    """Reset every Connection.grad and Neuron.bias_grad to 0 before gradients are accumulated."""
-    for layer in layers[1:]:
-        for neuron in layer:
-            neuron.bias_grad = 0.0
-            neuron.weight_grads = [0.0] * len(neuron.weights)
-
-
-def backward(layers: Layers, activations: list[list[float]], t: Sequence[float], loss: Loss) -> None:
+def backward(layers: Layers, activations: list[list[float]], t: Sequence[float], loss: Loss) -> list[list[float]]:
     """After :func:`forward` (which returned ``activations``) and :func:`transpose`: every neuron computes δ
-    from its successors' messages, output layer first, and the gradients of its incoming weights.
-
-    Gradients are *added* to Connection.grad and Neuron.bias_grad, so a batch accumulates Σ_k over its
-    examples; call :func:`zero_grads` first for one example's gradient.
-    """
+    from its successors' messages, output layer first. Returns δ^(l) of every layer as lists (None for l = 1)."""
     output = layers[-1]
     df = output[0].activation.df_scalar if output[0].activation.elementwise else None
     deltas = []
     for neuron, t_i in zip(output, t):
         neuron.delta = delta = loss.delta(df, neuron.z, neuron.a, t_i)
         deltas.append(delta)
-    for l in range(len(layers) - 1, 0, -1):
-        # ∂J/∂W_ij^(l) = δ_i^(l+1) a_j^(l) for the row of each neuron i of layer l + 1, and ∂J/∂b_i^(l) = δ_i^(l+1)
-        a_below = activations[l - 1]
-        for neuron, delta in zip(layers[l], deltas):
-            a_in = a_below if neuron.inputs is None else [a_below[j] for j in neuron.inputs]
-            neuron.weight_grads = list(map(add, neuron.weight_grads, map(mul, a_in, repeat(delta))))
-            neuron.bias_grad += delta
-        if l == 1:
-            break
+    all_deltas = [deltas]
+    for layer in reversed(layers[1:-1]):
         # δ_i^(l) = (Σ_j δ_j^(l+1) W_ji^(l)) f′(z_i^(l)): the messages δ_j W_ji neuron i receives, summed
-        df = layers[l - 1][0].activation.df_az
+        df = layer[0].activation.df_az
         deltas_above, deltas = deltas, []
-        for neuron in layers[l - 1]:
+        for neuron in layer:
             d_out = deltas_above if neuron.outputs is None else [deltas_above[i] for i in neuron.outputs]
-            messages = sumprod(neuron.out_weights, d_out)
-            neuron.delta = delta = messages * df(neuron.a, neuron.z)
+            neuron.delta = delta = sumprod(neuron.out_weights, d_out) * df(neuron.a, neuron.z)
             deltas.append(delta)
+        all_deltas.append(deltas)
+    all_deltas.append(None)
+    all_deltas.reverse()
+    return all_deltas
+
+
+def gradients(layers: Layers, activations: list[list[list[float]]], deltas: list[list[list[float]]]) -> None:
+    """Σ_k over the examples k of a batch: ∂J/∂W_ij^(l) = Σ_k δ_i^(l+1) a_j^(l) into each neuron's
+    ``weight_grads`` (so into every Connection.grad) and ∂J/∂b_i^(l) = Σ_k δ_i^(l+1) into its ``bias_grad``.
+
+    ``activations[k]`` and ``deltas[k]`` are what :func:`forward` and :func:`backward` returned for example k.
+    """
+    for l in range(1, len(layers)):
+        # per neuron j of layer l, its a_j over the examples; per neuron i of layer l + 1, its δ_i over them
+        a_below = list(zip(*[a[l - 1] for a in activations]))
+        for neuron, deltas_i in zip(layers[l], zip(*[d[l] for d in deltas])):
+            a_in = a_below if neuron.inputs is None else [a_below[j] for j in neuron.inputs]
+            neuron.weight_grads = list(map(sumprod, repeat(deltas_i), a_in))
+            neuron.bias_grad = sum(deltas_i)

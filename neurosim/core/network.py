@@ -226,9 +226,9 @@ class Network(Trainable):
         if self._forward_version != self._version:
             raise RuntimeError("backward(y): the graph changed since the last forward pass; call net.forward(x) again")
         t = as_target(y, self.loss, self.sizes[-1])
-        engine.zero_grads(layers)
         engine.transpose(layers)
-        engine.backward(layers, self._activations, t.tolist(), self.loss)
+        deltas = engine.backward(layers, self._activations, t.tolist(), self.loss)
+        engine.gradients(layers, [self._activations], [deltas])
 
     # --- batches ------------------------------------------------------------------------------
 
@@ -239,8 +239,8 @@ class Network(Trainable):
         return 0.5 * self.weight_decay * sum(sumprod(n.weights, n.weights) for layer in self._layers[1:] for n in layer)
 
     def _run(self, X: np.ndarray, T: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Forward every row of X through the engine (and backward, adding up gradients, when targets T are
-        given); returns the output layer's z and a, one row per example."""
+        """Forward every row of X through the engine (and backward, with the gradients summed over the examples,
+        when targets T are given); returns the output layer's z and a, one row per example."""
         layers = self._structure()
         output = layers[-1]
         # Python lists collect the rows: one array conversion per batch is cheaper than one per example.
@@ -248,12 +248,16 @@ class Network(Trainable):
         targets = T.tolist() if T is not None else None
         if targets is not None:
             engine.transpose(layers)
+            seen_a, seen_delta = [], []   # each example's a^(l) and δ^(l), for the gradients' Σ_k
         for k, x in enumerate(X.tolist()):
             activations = engine.forward(layers, x)
             if targets is not None:
-                engine.backward(layers, activations, targets[k], self.loss)
+                seen_delta.append(engine.backward(layers, activations, targets[k], self.loss))
+                seen_a.append(activations)
             Z.append([n.z for n in output])
             A.append(activations[-1])
+        if targets is not None:
+            engine.gradients(layers, seen_a, seen_delta)
         # The neurons now hold the last row's numbers; backward(y) must not mistake them for a forward(x).
         self._forward_version = None
         shape = (X.shape[0], len(output))
@@ -266,7 +270,6 @@ class Network(Trainable):
     def _gradients(self, X: np.ndarray, T: np.ndarray) -> float:
         """Leave ∂J/∂W (batch mean + λW) and ∂J/∂b in the objects; return J(W,b) (eq. 6) at these weights."""
         layers = self._structure()
-        engine.zero_grads(layers)
         Z, A = self._run(X, T)
         m, lam = X.shape[0], self.weight_decay
         for layer in layers[1:]:
