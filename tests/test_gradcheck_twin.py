@@ -63,7 +63,7 @@ def test_a_wrong_scalar_forward_pass_fails_the_check(monkeypatch):
 def test_a_cost_that_overflows_is_named():
     net = ns.Network([2, 2, 1], activation="identity", seed=0)
     report = ns.gradient_check(net, np.array([[1e300, 1e300]]), np.array([[0.0]]))
-    assert not report.ok and report.verdict().startswith("J is not finite")
+    assert not report.ok and "is not finite" in report.verdict()
 
 
 def test_the_twin_is_checked_in_place_and_left_as_it_was():
