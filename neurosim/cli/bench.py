@@ -72,11 +72,9 @@ def _in_child(args: argparse.Namespace) -> int:
     numpy is already loaded here, with its thread pool sized; only a fresh process reads the variables. The
     child's report comes back through this process's stdout (so it can be redirected like any output).
     """
-    import neurosim
-
     argv = ["bench"] + ["--quick"] * args.quick + ["--no-animation"] * args.no_animation
     argv += ["--json", args.json] * bool(args.json) + ["--plot", args.plot] * bool(args.plot)
-    package_root = str(Path(neurosim.__file__).resolve().parent.parent)
+    package_root = str(Path(__file__).resolve().parents[2])   # the folder that holds neurosim/
     env = {**os.environ, **{name: "1" for name in bench.THREAD_VARIABLES}, _CHILD: "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
     print("neurosim bench: pinning BLAS to one thread (" + ", ".join(f"{v}=1" for v in bench.THREAD_VARIABLES)
