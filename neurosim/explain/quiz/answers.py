@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .mistakes import Mistake
+from .table import check_html
 
 # Below this magnitude the relative tolerance turns absolute (see the module docstring).
 _FLOOR = 0.01
@@ -65,6 +66,9 @@ class Check:
         if self.kind != "number":
             return [f"  {line}" for line in str(self.solution).splitlines()]
         return worked_lines(self.chain or [s for s in (self.before, self.solution) if s is not None])
+
+    def _repr_html_(self) -> str:
+        return check_html(str(self), self.correct)
 
     def __str__(self) -> str:
         mine, right = show(self.answer, self.kind), show(self.expected, self.kind)

@@ -27,7 +27,7 @@ from . import structure
 from .answers import Candidate, Check, close, diagnosis, parse_answer, parse_neuron, parse_shape
 from .chain import chain
 from .mistakes import _BACKWARD_SLIPS, _FORWARD_SLIPS, MISTAKES, _hand_pass, _Values
-from .table import format_table
+from .table import format_html, format_table
 
 KINDS = ("z", "a", "delta", "grad")          # questions with a number for answer
 STRUCTURE_KINDS = ("shape", "sender")         # questions with a shape or a neuron for answer
@@ -316,6 +316,10 @@ class Quiz:
 
     def __str__(self) -> str:
         return self.question
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the table's entries as HTML tables, then the request with the asked symbol typeset."""
+        return format_html(self.net, self.x, self.y, self.prompt, self.mathtext.split("$")[1])
 
     def __repr__(self) -> str:
         return f"Quiz({self.symbol} on {self.net!r}, seed={self.seed!r})"
