@@ -202,3 +202,17 @@ def test_quiz_and_its_check_carry_the_numbers_of_their_text():
     wrong = quiz.check(quiz.expected + 1.0)
     assert "not quite" in wrong._repr_html_() and html.escape(str(wrong)) in wrong._repr_html_()
     assert "right" in quiz.check(quiz.expected)._repr_html_()
+
+
+def test_twin_and_example_display_the_same_network():
+    ex = ns.example("van-vaerenbergh")
+    ex.net.prune(2, 1, 3)
+    twin = ns.MatrixNetwork.from_network(ex.net)
+    mine, its = ex.net._repr_html_(), twin._repr_html_()
+    edges = re.compile(r"data-edge='([\d,]+)'[^>]*><title>([^<]*)</title>")
+    assert edges.findall(mine) == edges.findall(its) and "11 of 12 (pruned)" in its
+    assert html.escape(repr(twin)) in its
+    page = ex._repr_html_()
+    assert html.escape(ex.title) in page and mine in page
+    for x, y in zip(ex.X, ex.Y):
+        assert ", ".join(f"{v:g}" for v in x) in page and ", ".join(f"{v:g}" for v in y) in page
