@@ -8,8 +8,10 @@ __version__ = "0.1.0"
 
 from .core.activations import Activation
 from .core.graph import Connection, Neuron
+from .core.history import History
 from .core.losses import Loss
 from .core.network import Network
+from .core.scaling import Standardizer
 from .core.training import DivergenceError
 from .data import datasets
 from .explain import examples
@@ -30,11 +32,13 @@ __all__ = [
     "DivergenceError",
     "EquivalenceReport",
     "GradientCheckReport",
+    "History",
     "Loss",
     "MatrixNetwork",
     "Network",
     "Neuron",
     "Quiz",
+    "Standardizer",
     "Step",
     "__version__",
     "animate",
