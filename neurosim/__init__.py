@@ -4,8 +4,7 @@ Every neuron is a :class:`Neuron`, every weight a :class:`Connection`, held in a
 Van Vaerenbergh's indexing (W_ij^(l) runs from neuron j of layer l to neuron i of layer l + 1).
 """
 
-__version__ = "0.1.0"
-
+from .base.version import __version__
 from .core.activations import Activation
 from .core.graph import Connection, Neuron
 from .core.history import History
@@ -14,17 +13,19 @@ from .core.network import Network
 from .core.scaling import Standardizer
 from .core.training import DivergenceError
 from .data import datasets
-from .explain import examples
+from .explain import bridge, examples
 from .explain.examples import example
 from .explain.paths import paths
 from .explain.quiz import Quiz
-from .explain.trace import Step, trace
+from .explain.trace import Step, Trace, trace
 from .views import plot
 from .views.animation import animate
 from .views.drawing import draw
+from .witnesses.autograd import TorchReport, compare_torch
 from .witnesses.equivalence import EquivalenceReport, compare
 from .witnesses.gradcheck import GradientCheckReport, gradient_check
 from .witnesses.matrix import MatrixNetwork
+from .witnesses.pytorch import from_torch, to_torch, torch_loss
 
 __all__ = [
     "Activation",
@@ -40,15 +41,22 @@ __all__ = [
     "Quiz",
     "Standardizer",
     "Step",
+    "TorchReport",
+    "Trace",
     "__version__",
     "animate",
+    "bridge",
     "compare",
+    "compare_torch",
     "datasets",
     "draw",
     "example",
     "examples",
+    "from_torch",
     "gradient_check",
     "paths",
     "plot",
+    "to_torch",
+    "torch_loss",
     "trace",
 ]

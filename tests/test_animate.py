@@ -137,8 +137,8 @@ def test_html_player_holds_every_frame_and_needs_no_network(tmp_path):
 
 
 def test_mp4_without_ffmpeg_suggests_gif(tmp_path, monkeypatch):
-    # ns.animate is the function; the module of the same name is reached through sys.modules
-    module = sys.modules["neurosim.views.animation"]
+    # the writers module is reached through sys.modules to patch its shutil
+    module = sys.modules["neurosim.views.writers"]
     monkeypatch.setattr(module.shutil, "which", lambda name: None)
     anim = ns.animate(net_232(), X_IN, Y_OUT, phases="backward", dpi=DPI)
     with pytest.raises(RuntimeError, match=r"ffmpeg.*\.gif"):
@@ -243,7 +243,7 @@ def test_cli_bad_arguments_exit_2(argv, message, tmp_path, monkeypatch, capsys):
 
 
 def test_cli_mp4_without_ffmpeg_exits_2_and_suggests_gif(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(sys.modules["neurosim.views.animation"].shutil, "which", lambda name: None)
+    monkeypatch.setattr(sys.modules["neurosim.views.writers"].shutil, "which", lambda name: None)
     assert run_cli("--out", str(tmp_path / "a.mp4")) == 2
     err = capsys.readouterr().err
     assert "ffmpeg" in err and ".gif" in err

@@ -14,6 +14,8 @@ Conventions of the docs/ pages that these tests rely on:
   ``# exit N`` after the command states the exit status (0 when absent).
 * A number with three or more decimals in the prose must be quoted that way (parameters like 0.01 need not).
 * docs/api.md names every entry of ``neurosim.__all__``; docs/cli.md names every command and every option.
+* ``<!-- requires: torch -->`` marks a page whose examples need an optional package: without it they skip
+  locally and fail under CI=true (see tests/optional.py).
 
 ``python tests/test_docs.py --update`` rewrites the output blocks and the quoted numbers from what the code
 computes now (then read the diff: a changed number may need a changed sentence).
@@ -34,7 +36,8 @@ import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
 PAGES = sorted(p for p in DOCS.glob("*.md"))
 
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.S | re.M)
@@ -78,6 +81,14 @@ def run_page(path: Path) -> tuple[dict, list[tuple[str, str | None, str]]]:
         results.append((code, expected, out.getvalue()))
     plt.close("all")
     return namespace, results
+
+
+def needs_optional(path: Path) -> None:
+    """Skip (locally) or fail (CI) when a package the page marks with ``<!-- requires: NAME -->`` is missing."""
+    from .optional import require
+
+    for module in re.findall(r"<!-- requires: (\w+) -->", path.read_text(encoding="utf-8")):
+        require(module, f'pip install "neurosim[{module}]"')
 
 
 def prose(text: str) -> str:
@@ -129,6 +140,7 @@ def in_tmp(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
 def test_examples_run_and_print_what_the_page_shows(page, in_tmp):
+    needs_optional(page)
     namespace, results = run_page(page)
     for code, expected, actual in results:
         if expected is not None:
@@ -284,6 +296,7 @@ def test_console_examples_print_what_the_page_shows(page, in_tmp, capsys):
 
     from neurosim.cli import main
 
+    needs_optional(page)
     for args, status, expected in console_runs(page.read_text(encoding="utf-8")):
         capsys.readouterr()
         code = main(shlex.split(args))
@@ -410,3 +423,41 @@ if __name__ == "__main__":
         cli.error("nothing to do: pass --update")
     sys.path.insert(0, str(DOCS.parent))
     update([DOCS / p if "/" not in p else Path(p) for p in args.pages] or PAGES)
+
+
+DOTTED = re.compile(r"(?<![\w./-])(neurosim|ns)((?:\.[A-Za-z_]\w*)+)")
+
+
+def resolve_dotted(name: str):
+    """The object a dotted ``neurosim.…`` name means: the longest importable module prefix, then attributes."""
+    import importlib
+
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ImportError(name)
+
+
+def dotted_names() -> list[tuple[str, str]]:
+    found = set()
+    for page in [*PAGES, ROOT / "README.md"]:
+        for _prefix, rest in DOTTED.findall(page.read_text(encoding="utf-8")):
+            rest = rest.rstrip(".")
+            if rest.endswith((".md", ".py", ".gif", ".html", ".png", ".json", ".mp4", ".csv")):
+                continue
+            found.add((page.name, "neurosim" + rest))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("page, name", dotted_names())
+def test_every_dotted_name_the_docs_mention_exists(page, name):
+    try:
+        resolve_dotted(name)
+    except (ImportError, AttributeError) as exc:
+        pytest.fail(f"{page} mentions {name}, which does not resolve: {exc}")

@@ -188,6 +188,7 @@ def test_the_readme_network_diverges_at_lr_1e9_and_gets_its_initial_weights_back
         xor.fit(X, Y, epochs=500, lr=1e9)
     for (W, b), (W0, b0) in zip(xor.parameters(), initial):
         np.testing.assert_array_equal(W, W0)
+        np.testing.assert_array_equal(b, b0)
 
 
 def test_restores_the_last_epoch_not_above_J0():
@@ -215,7 +216,7 @@ def test_no_healthy_run_of_a_bundled_data_set_trips_the_rule(name):
     healthy = 0
     for activation in ("tanh", "sigmoid", "relu"):
         for lr in (0.5, 2.0):
-            def run(**rule):
+            def run(activation=activation, lr=lr, **rule):
                 twin = ns.MatrixNetwork([X.shape[1], 8, n_out], activation=activation, seed=0, **kwargs)
                 return twin.fit(X, Y, epochs=100, lr=lr, batch_size=32, seed=0, **rule)
             try:

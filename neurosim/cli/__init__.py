@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from .. import __version__
+from ..base.version import __version__
 
 # Order is the order of `neurosim --help`.
 COMMANDS = ["demo", "step", "bridge", "check", "animate", "train", "bench", "quiz"]

@@ -3,13 +3,15 @@
 Van Vaerenbergh's indexing: node ``(l, i)`` is neuron i of layer l (1-based); the edge
 ``((l, j), (l + 1, i))`` carries the Connection W_ij^(l), from neuron j of layer l to neuron i of
 layer l + 1. The objects hold the state (weights, biases, z, a, δ, gradients); the engine in
-:mod:`neurosim.engine` fills them in.
+:mod:`neurosim.core.engine` fills them in.
 """
 
 from __future__ import annotations
 
 import networkx as nx
 
+from ..base.html import key_values
+from ..base.notation import symbol
 from .activations import Activation
 
 
@@ -50,6 +52,19 @@ class Neuron:
         return (f"Neuron({self.layer}, {self.index}, {self.activation.name}, z={_fmt(self.z)}, a={_fmt(self.a)}, "
                 f"delta={_fmt(self.delta)}, bias={_fmt(self.bias)})")
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the neuron's numbers under their symbols, as in ``repr`` (6 significant digits)."""
+        l, i = self.layer, self.index
+        if l == 1:
+            return key_values(f"Neuron ({l}, {i}), input", [(symbol("a", l, i, latex=True), "input x_i", _fmt(self.a))])
+        return key_values(f"Neuron ({l}, {i}), {self.activation.name}", [
+            (symbol("z", l, i, latex=True), "weighted input", _fmt(self.z)),
+            (symbol("a", l, i, latex=True), "activation f(z)", _fmt(self.a)),
+            (symbol("delta", l, i, latex=True), "error term ∂J/∂z", _fmt(self.delta)),
+            (symbol("b", l - 1, i, latex=True), "bias", _fmt(self.bias)),
+            (r"\partial J/\partial " + symbol("b", l - 1, i, latex=True), "bias gradient", _fmt(self.bias_grad)),
+        ])
+
 
 class Connection:
     """The weight W_ij^(l) from ``source`` (neuron j of layer l) to ``target`` (neuron i of layer l+1).
@@ -83,6 +98,13 @@ class Connection:
 
     def __repr__(self) -> str:
         return f"Connection(W_{self.i}{self.j}^({self.layer})={_fmt(self.weight)}, grad={_fmt(self.grad)})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: W_ij^(l) and ∂J/∂W_ij^(l), as in ``repr``."""
+        l, i, j = self.layer, self.i, self.j
+        w = symbol("W", l, i, j, latex=True)
+        return key_values(f"Connection from neuron ({l}, {j}) to neuron ({l + 1}, {i})", [
+            (w, "weight", _fmt(self.weight)), (r"\partial J/\partial " + w, "gradient", _fmt(self.grad))])
 
 
 class NeuronGraph(nx.DiGraph):

@@ -5,12 +5,15 @@ from __future__ import annotations
 import itertools
 import math
 import operator
+import os
 from collections.abc import Sequence
 from os import PathLike
 
 import numpy as np
 
-from . import engine
+from ..base.files import read_json, write_json_atomic
+from ..base.svg import network_view
+from . import engine, state
 from .activations import Activation
 from .graph import Connection, Neuron, NeuronGraph
 from .training import Parameters, Trainable
@@ -332,19 +335,40 @@ class Network(Trainable):
 
     # --- files ----------------------------------------------------------------------------------
 
+    def to_dict(self) -> dict:
+        """The network as a JSON-ready dict (sizes, activation names, loss, λ, weights, biases, pruned
+        connections); see :mod:`neurosim.core.state`."""
+        return state.network_dict(self)
+
+    @classmethod
+    def from_dict(cls, data, source: str = "the data") -> Network:
+        """A network from a dict made by :meth:`to_dict`; every field is checked and a malformed one is a
+        ValueError that names it."""
+        try:
+            net = cls(**state.read_header(data, source))
+        except (TypeError, ValueError) as exc:
+            bad = state.malformed(source)
+            raise ValueError(str(exc) if str(exc).startswith(bad) else f"{bad} {exc}") from exc
+        state.fill_parameters(net, data, source)
+        return net
+
     def save(self, path: str | PathLike) -> None:
-        """Write the network to ``path`` as JSON, atomically. See :mod:`neurosim.io`."""
-        from .state import save_network
-        save_network(self, path)
+        """Write the network to ``path`` as JSON, atomically (never pickle: a saved file is data, not code)."""
+        write_json_atomic(path, self.to_dict())
 
     @classmethod
     def load(cls, path: str | PathLike) -> Network:
         """Read a network written by :meth:`save`; a malformed file is a ValueError saying what is wrong."""
-        from .state import load_network
-        return load_network(path)
+        return cls.from_dict(read_json(path, "neurosim file"), os.fspath(path))
 
     def __repr__(self) -> str:
         hidden = sorted({a.name for a in self.activations[:-1]})
         n_conn = self._graph.number_of_edges()
         return (f"Network({self.sizes}, activation={'/'.join(hidden) or '-'}, output={self.activations[-1].name}, "
                 f"loss={self.loss.name}, weight_decay={self.weight_decay:g}, connections={n_conn})")
+
+    def _repr_html_(self) -> str:
+        """Jupyter: ``repr``, the layer table and a small SVG of the net (plain numbers to neurosim.base)."""
+        conns = [self.connections(l) for l in range(1, self.n_layers)]
+        return network_view(self.sizes, [a.name for a in self.activations], [len(c) for c in conns], repr(self),
+                            [(c.layer, c.i, c.j, c.weight) for layer in conns for c in layer])

@@ -1,19 +1,15 @@
-"""Saving and loading networks as JSON (never pickle: a saved file is data, not code).
+"""A network's state as a JSON-ready dict, and the checks a dict must pass to become a network again.
 
-The file holds: ``format`` and ``version``, ``sizes``, ``activations`` (names of layers 2 … n_l),
+The dict holds: ``format`` and ``version``, ``sizes``, ``activations`` (names of layers 2 … n_l),
 ``loss``, ``weight_decay``, ``weights`` (W^(1) … as nested lists, 0 where pruned), ``biases`` and
 ``pruned`` (the [l, i, j] of every removed connection W_ij^(l)), and, only when the network has one,
 ``standardizer`` (``{"mean": [...], "std": [...]}``, one entry per input; files without it still load).
-Writes go to a temporary file in the
-same folder that then replaces the target, so an interrupted save never leaves half a file.
+:meth:`Network.to_dict` and :meth:`Network.from_dict` use these functions; files are read and written by
+:mod:`neurosim.base.files`. Nothing here imports :class:`Network` (the model calls down into this module,
+never the reverse).
 """
 
 from __future__ import annotations
-
-import json
-import os
-import tempfile
-from os import PathLike
 
 import numpy as np
 
@@ -22,9 +18,10 @@ from .scaling import Standardizer
 
 FORMAT = "neurosim.Network"
 VERSION = 1
+FIELDS = ("sizes", "activations", "loss", "weight_decay", "weights", "biases", "pruned")
 
 
-def network_to_dict(net) -> dict:
+def network_dict(net) -> dict:
     """The JSON-ready description of ``net``; a custom Activation, which has no name to save, is refused."""
     for l, act in enumerate(net.activations, start=2):
         if not is_builtin(act):
@@ -55,22 +52,9 @@ def network_to_dict(net) -> dict:
     return data
 
 
-def save_network(net, path: str | PathLike) -> None:
-    """Write ``net`` to ``path`` as JSON, atomically (temporary file + rename)."""
-    text = json.dumps(network_to_dict(net), indent=1, allow_nan=False)
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".neurosim-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def malformed(source: str) -> str:
+    """The opening of every error about a bad saved network."""
+    return f"malformed neurosim file {source}:"
 
 
 def _require(cond: bool, message: str) -> None:
@@ -78,27 +62,28 @@ def _require(cond: bool, message: str) -> None:
         raise ValueError(message)
 
 
-def network_from_dict(data, source: str = "the data"):
-    """Build a Network from a dict written by :func:`network_to_dict`, checking every field."""
-    from .network import Network
-
-    bad = f"malformed neurosim file {source}:"
+def read_header(data, source: str = "the data") -> dict:
+    """Check the fields that describe the architecture and return them as ``Network`` keyword arguments
+    (``sizes``, ``activation``, ``output``, ``loss``, ``weight_decay``)."""
+    bad = malformed(source)
     _require(isinstance(data, dict), f"{bad} expected a JSON object, got {type(data).__name__}")
     _require(data.get("format") == FORMAT, f"{bad} 'format' should be {FORMAT!r}, got {data.get('format')!r}")
     _require(data.get("version") == VERSION,
              f"{bad} unsupported 'version' {data.get('version')!r} (expected {VERSION})")
-    for key in ("sizes", "activations", "loss", "weight_decay", "weights", "biases", "pruned"):
+    for key in FIELDS:
         _require(key in data, f"{bad} the field {key!r} is missing")
     sizes, acts = data["sizes"], data["activations"]
     _require(isinstance(sizes, list) and all(isinstance(s, int) and not isinstance(s, bool) for s in sizes),
              f"{bad} 'sizes' should be a list of whole numbers, got {sizes!r}")
     _require(isinstance(acts, list) and len(acts) == len(sizes) - 1 and all(isinstance(a, str) for a in acts),
              f"{bad} 'activations' should list {len(sizes) - 1} names (layers 2 … {len(sizes)}), got {acts!r}")
-    try:
-        net = Network(sizes, activation=acts[:-1], output=acts[-1], loss=data["loss"],
-                      weight_decay=data["weight_decay"])
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{bad} {exc}") from exc
+    return {"sizes": sizes, "activation": acts[:-1], "output": acts[-1], "loss": data["loss"],
+            "weight_decay": data["weight_decay"]}
+
+
+def fill_parameters(net, data: dict, source: str = "the data") -> None:
+    """Prune the connections listed in ``data["pruned"]`` and set every W^(l), b^(l) from ``data``."""
+    bad = malformed(source)
     for key in ("weights", "biases"):
         _require(isinstance(data[key], list) and len(data[key]) == net.n_layers - 1,
                  f"{bad} {key!r} should hold {net.n_layers - 1} arrays, got {type(data[key]).__name__}"
@@ -121,7 +106,6 @@ def network_from_dict(data, source: str = "the data"):
             raise ValueError(f"{bad} {exc}") from None
         _require(net.standardizer.mean.size == net.sizes[0],
                  f"{bad} 'standardizer' holds {net.standardizer.mean.size} columns for {net.sizes[0]} inputs")
-    return net
 
 
 def _array(value, name: str, bad: str) -> np.ndarray:
@@ -129,17 +113,3 @@ def _array(value, name: str, bad: str) -> np.ndarray:
         return np.array(value, dtype=float)
     except (TypeError, ValueError):
         raise ValueError(f"{bad} {name} is not a rectangular array of numbers") from None
-
-
-def load_network(path: str | PathLike):
-    """Read a Network saved by :func:`save_network`."""
-    path = os.fspath(path)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"malformed neurosim file {path}: not valid JSON ({exc.msg} at line {exc.lineno}, "
-                         f"column {exc.colno})") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"malformed neurosim file {path}: not a text (UTF-8) file") from None
-    return network_from_dict(data, path)

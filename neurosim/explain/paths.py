@@ -26,6 +26,7 @@ import networkx as nx
 
 from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
 from ..core.network import Network
+from .display import pathsum_html
 from .trace import activation_symbol, fmt
 
 DEFAULT_LIMIT = 1000
@@ -96,6 +97,13 @@ class PathSum:
 
     def __str__(self) -> str:
         return self.text()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the paths as a table, with the text form's header, numbers and closing comparison."""
+        lines = self.text().splitlines()
+        rows = [(str(k), " → ".join(f"({a},{b})" for a, b in p.nodes), p.formula(), p.numbers())
+                for k, p in enumerate(self.paths, start=1)]
+        return pathsum_html(lines[0], rows, [line.strip() for line in lines[-2:]])
 
 
 def count_paths(net: Network, l: int, i: int) -> int:

@@ -29,6 +29,7 @@ from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
 from ..core.activations import Activation
 from ..core.network import Network
 from ..core.validation import as_target
+from .display import step_html, step_latex, trace_html, trace_text
 
 PHASES = ("forward", "backward", "gradient")
 
@@ -116,6 +117,36 @@ class Step:
 
     def __str__(self) -> str:
         return f"{self.formula} = {self.numbers}"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the formula typeset, then the same with the numbers (``.numbers``), and f′ where used."""
+        return step_html(self)
+
+    def _repr_latex_(self) -> str:
+        return step_latex(self)
+
+
+class Trace(list):
+    """The steps of :func:`trace`: a list of :class:`Step` that prints (``str``) and displays in Jupyter
+    (``_repr_html_``) as a table grouped by phase. Slices and :meth:`phase` are Traces too."""
+
+    def __getitem__(self, k):
+        found = super().__getitem__(k)
+        return Trace(found) if isinstance(k, slice) else found
+
+    def phase(self, name: str) -> Trace:
+        """The steps of one phase ("forward", "backward" or "gradient"), in order."""
+        return select(self, phase=name)
+
+    def text(self) -> str:
+        """Every step as ``formula = numbers``, numbered, under one heading per phase."""
+        return trace_text(self)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        return trace_html(self)
 
 
 def fmt(value: float, digits: int = 6) -> str:
@@ -211,7 +242,7 @@ def _derivative(expr: _Expr, act: Activation, l: int, i: int, z: float) -> tuple
 _GRAD_PLACEHOLDER = re.compile(r"(\{a\}|\{y\})")
 
 
-def trace(net: Network, x, y, notation: str = DEFAULT_NOTATION, digits: int = 6) -> list[Step]:
+def trace(net: Network, x, y, notation: str = DEFAULT_NOTATION, digits: int = 6) -> Trace:
     """Run one forward and one backward pass of ``net`` on the example (x, y) and return every number as a Step.
 
     ``x`` has shape (s_1,); ``y`` is the target as for ``net.backward`` (a class label or one-hot row for
@@ -232,7 +263,7 @@ def trace(net: Network, x, y, notation: str = DEFAULT_NOTATION, digits: int = 6)
     t = as_target(y, net.loss, net.sizes[-1]).tolist()
     n_l = net.n_layers
     layers = [net.layer(l) for l in range(1, n_l + 1)]
-    steps: list[Step] = []
+    steps = Trace()
 
     def new() -> _Expr:
         return _Expr(notation, digits)
@@ -313,9 +344,9 @@ def trace(net: Network, x, y, notation: str = DEFAULT_NOTATION, digits: int = 6)
     return steps
 
 
-def select(steps: list[Step], phase: str | None = None, neuron: tuple[int, int] | None = None) -> list[Step]:
-    """The steps of one ``phase`` and/or those that ``involve`` one neuron (l, i), in their order."""
+def select(steps: list[Step], phase: str | None = None, neuron: tuple[int, int] | None = None) -> Trace:
+    """The steps of one ``phase`` and/or those that ``involve`` one neuron (l, i), in their order (a Trace)."""
     if phase is not None and phase not in PHASES:
         raise ValueError(f"phase: expected one of {', '.join(PHASES)}, got {phase!r}")
-    return [s for s in steps
-            if (phase is None or s.phase == phase) and (neuron is None or s.involves(*neuron))]
+    return Trace(s for s in steps
+                 if (phase is None or s.phase == phase) and (neuron is None or s.involves(*neuron)))

@@ -3,7 +3,7 @@
 ``draw(net, show="delta")`` colours each neuron by one quantity (δ, a, z, ∂J/∂b or b) from a diverging colour
 map centred on 0, with a colour bar; each connection's width is proportional to |W_ij^(l)| and its colour says
 the sign of W (or, for ``show="grad"`` / ``"weight"``, the value of ∂J/∂W_ij^(l) / W_ij^(l) on the same scale as
-the neurons). :class:`NetworkDrawing` holds the artists so that :mod:`neurosim.animate` can change colours and
+the neurons). :class:`NetworkDrawing` holds the artists so that :mod:`neurosim.views.animation` can change colours and
 texts frame after frame instead of drawing everything anew.
 
 matplotlib is imported inside the functions: ``import neurosim`` does not pay for it, and nothing here needs
@@ -40,13 +40,36 @@ _TITLES = {
 _BAR_LABELS = {"delta": "δ", "a": "a", "z": "z", "grad": "∂J/∂W, ∂J/∂b", "weight": "W, b"}
 
 
+_INLINE: dict = {}
+
+
+def _inline_figure_class():
+    """A matplotlib Figure that displays itself in Jupyter (``_repr_png_``) without ``%matplotlib inline``:
+    the Figures here are not pyplot's, so no backend would show them. Built on first use, as matplotlib
+    is imported only then."""
+    if "cls" not in _INLINE:
+        from matplotlib.figure import Figure
+
+        class InlineFigure(Figure):
+            """A Figure with ``_repr_png_``: the last expression of a notebook cell shows as the picture."""
+
+            def _repr_png_(self) -> bytes:
+                import io
+
+                buf = io.BytesIO()
+                self.savefig(buf, format="png", bbox_inches="tight")
+                return buf.getvalue()
+
+        _INLINE["cls"] = InlineFigure
+    return _INLINE["cls"]
+
+
 def new_figure(figsize: tuple[float, float] = (8.0, 6.0), dpi: float = 100, canvas=None) -> Figure:
     """A Figure on the Agg canvas (or ``canvas``, a FigureCanvasAgg subclass), not registered with pyplot:
-    no display needed, never left open."""
+    no display needed, never left open; in Jupyter it shows inline as a PNG (no magic command needed)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
-    fig = Figure(figsize=figsize, dpi=dpi)
+    fig = _inline_figure_class()(figsize=figsize, dpi=dpi)
     (canvas or FigureCanvasAgg)(fig)
     return fig
 

@@ -14,11 +14,14 @@ differs is where the two computations part: everything computed after it depends
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..base.notation import DEFAULT_NOTATION, check_notation, symbol, text_table
+from ..base.html import report
+from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
+from ..base.tables import text_table
 from ..core.network import Network
 from ..core.validation import check_number
 from .matrix import MatrixNetwork
@@ -49,6 +52,15 @@ class Row:
         return f"{self.symbol} of " + ("the batch cost" if self.example is None else f"example {self.example}")
 
 
+_HEAD = ("quantity", "example", "scalar", "matrix", "difference", "")
+
+
+def _cells(r: Row) -> tuple[str, ...]:
+    """One row as the text table and the notebook table print it."""
+    return (r.symbol, "batch" if r.example is None else str(r.example), f"{r.scalar:.10g}", f"{r.matrix:.10g}",
+            f"{r.difference:.2e}", "" if r.ok else "✗ differs")
+
+
 class EquivalenceReport:
     """The result of :func:`compare`: ``rows`` in computation order, ``ok``, ``max_abs_error``, ``mismatches``.
 
@@ -57,6 +69,7 @@ class EquivalenceReport:
     """
 
     limit = 40
+    html_rows = 12
     see_all = "report.table(limit=None)"
 
     def __init__(self, rows: list[Row], rtol: float, atol: float, sizes: list[int], m: int):
@@ -129,10 +142,7 @@ class EquivalenceReport:
         else:
             shown = self.rows[:limit]
             note = f"… {len(self.rows) - limit} more rows, all agreeing ({self.see_all} lists all)"
-        head = ("quantity", "example", "scalar", "matrix", "difference", "")
-        body = [(r.symbol, "batch" if r.example is None else str(r.example), f"{r.scalar:.10g}",
-                 f"{r.matrix:.10g}", f"{r.difference:.2e}", "" if r.ok else "✗ differs") for r in shown]
-        lines = text_table(head, body)
+        lines = text_table(_HEAD, [_cells(r) for r in shown])
         if note:
             lines.append(note)
         return "\n".join(lines)
@@ -140,6 +150,17 @@ class EquivalenceReport:
     def __str__(self) -> str:
         return "\n".join([self.summary(), ("OK: " if self.ok else "MISMATCH: ") + self.verdict(), "",
                           self.table(self.limit)])
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the verdict first, then the summary and the worst rows (mismatches, then the largest
+        differences), with the digits of ``table()``."""
+        def badness(r: Row) -> tuple[bool, float]:   # mismatches first, NaN the worst
+            return r.ok, -abs(r.difference) if r.difference == r.difference else -math.inf
+
+        shown = sorted(self.rows, key=badness)[:self.html_rows]
+        note = f"the {len(shown)} largest of {len(self.rows)} rows; {self.see_all} lists all" \
+            if len(self.rows) > len(shown) else ""
+        return report(self.ok, self.verdict(), self.summary(), _HEAD, [_cells(r) for r in shown], note)
 
     def __repr__(self) -> str:
         return (f"EquivalenceReport(ok={self.ok}, rows={len(self.rows)}, mismatches={len(self.mismatches)}, "
@@ -154,7 +175,7 @@ def compare(net: Network, X, Y, twin: MatrixNetwork | None = None, rtol: float =
     own twin to check it (for instance one you changed). The scalar values are Neuron.z/.a/.delta after
     ``net.forward(x^(k))``/``net.backward(y^(k))`` and ``net.gradients(X, Y)``; the matrix values are
     column k of ``twin.Z[l]``, ``twin.A[l]``, ``twin.Delta[l]`` and ``twin.gradients(X, Y)``.
-    ``notation`` only changes how the symbols are printed (see :mod:`neurosim.notation`).
+    ``notation`` only changes how the symbols are printed (see :mod:`neurosim.base.notation`).
     """
     if not isinstance(net, Network):
         raise TypeError(f"net: expected an ns.Network, got {type(net).__name__}")

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..base.notation import DEFAULT_NOTATION, check_notation, symbol, text_table
+from ..base.html import report
+from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
+from ..base.tables import text_table
 from ..core.network import Network
 from ..core.validation import check_number
 from .matrix import MatrixNetwork
@@ -49,10 +51,19 @@ class GradientRow:
     ok: bool
 
 
+_HEAD = ("parameter", "backprop ∂J/∂θ", "numeric ∂J/∂θ", "rel. error", "")
+
+
+def _cells(r: GradientRow) -> tuple[str, ...]:
+    """One row as the text table and the notebook table print it."""
+    return (r.symbol, f"{r.analytic:.10g}", f"{r.numeric:.10g}", f"{r.rel_error:.2e}", "" if r.ok else "✗ differs")
+
+
 class GradientCheckReport:
     """The result of :func:`gradient_check`: ``rows`` (one per checked parameter), ``ok``, ``max_rel_error``."""
 
     limit = 40
+    html_rows = 12
     see_all = "report.table(limit=None)"
 
     def __init__(self, rows: list[GradientRow], eps: float, rtol: float, atol: float, cost: float, total: int,
@@ -108,10 +119,7 @@ class GradientCheckReport:
             fails = self.failures
             rows = (fails + [r for r in self.rows if r.ok])[:limit]
             note = f"… {len(self.rows) - limit} more rows not shown ({self.see_all} lists all)"
-        head = ("parameter", "backprop ∂J/∂θ", "numeric ∂J/∂θ", "rel. error", "")
-        body = [(r.symbol, f"{r.analytic:.10g}", f"{r.numeric:.10g}", f"{r.rel_error:.2e}",
-                 "" if r.ok else "✗ differs") for r in rows]
-        lines = text_table(head, body)
+        lines = text_table(_HEAD, [_cells(r) for r in rows])
         if note:
             lines.append(note)
         return "\n".join(lines)
@@ -126,6 +134,14 @@ class GradientCheckReport:
     def __str__(self) -> str:
         return "\n".join([self.summary(), ("OK: " if self.ok else "MISMATCH: ") + self.verdict(), "",
                           self.table(self.limit)])
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the verdict first, then the summary and the worst rows (largest relative error first),
+        with the digits of ``table()``."""
+        shown = sorted(self.rows, key=lambda r: (r.ok, -r.rel_error))[:self.html_rows]
+        note = f"the {len(shown)} worst of {len(self.rows)} rows; {self.see_all} lists all" \
+            if len(self.rows) > len(shown) else ""
+        return report(self.ok, self.verdict(), self.summary(), _HEAD, [_cells(r) for r in shown], note)
 
     def __repr__(self) -> str:
         return (f"GradientCheckReport(ok={self.ok}, checked={len(self.rows)}, failures={len(self.failures)}, "

@@ -8,8 +8,8 @@ With A^(1) = X^T (s_1 × m) and 1 the column of m ones, the twin computes for a 
     ∂J/∂W^(l) = (1/m) Δ^(l+1) (A^(l))^T + λ W^(l),    ∂J/∂b^(l) = (1/m) Δ^(l+1) 1
 
 Column k of Z^(l), A^(l) and Δ^(l) holds z^(l), a^(l) and δ^(l) of example k, the very numbers each
-:class:`~neurosim.graph.Neuron` computes one at a time in the scalar engine. The public methods take
-and return one example per ROW, like :class:`~neurosim.network.Network`; the transposes are views, so
+:class:`~neurosim.core.graph.Neuron` computes one at a time in the scalar engine. The public methods take
+and return one example per ROW, like :class:`~neurosim.core.network.Network`; the transposes are views, so
 the column layout costs nothing.
 
 A pruned connection has a 0 in the mask M^(l); its gradient is multiplied by the mask, so W_ij^(l)

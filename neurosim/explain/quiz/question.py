@@ -1,7 +1,7 @@
 """Exercises: ask for one z, a, δ or weight gradient of a small network and diagnose a wrong answer.
 
 A :class:`Quiz` holds one question about one example (x, y) on one network. The expected value comes from
-the network's own scalar engine; the worked solution is the matching :class:`~neurosim.trace.Step` of
+the network's own scalar engine; the worked solution is the matching :class:`~neurosim.explain.trace.Step` of
 ``ns.trace``. A wrong answer is compared with the numbers that common mistakes give on the same network
 (:data:`MISTAKES`). Each mistake's number is computed by :func:`_hand_pass`, a small numpy re-derivation of
 the passes written for this purpose (it shares nothing with the engine), in two scopes: the slip made only in
@@ -21,62 +21,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..base.notation import symbol
-from ..core.activations import Activation
-from ..core.network import Network
-from ..core.validation import as_input, as_target, check_number
+from ...base.notation import symbol
+from ...core.activations import Activation
+from ...core.network import Network
+from ...core.validation import as_input, as_target, check_number
+from .mistakes import _BACKWARD_SLIPS, _FORWARD_SLIPS, MISTAKES, Mistake, _hand_pass, _Values
+from .table import format_table
 
 KINDS = ("z", "a", "delta", "grad")
 ASK_CHOICES = (*KINDS, "any")
 # Below this magnitude the relative tolerance turns absolute (see the module docstring).
 _FLOOR = 0.01
 
-
-@dataclass(frozen=True)
-class Mistake:
-    """One entry of the catalogue: ``key`` (stable identifier), ``name`` (what the learner did) and ``fix``
-    (the right rule, in the notation)."""
-
-    key: str
-    name: str
-    fix: str
-
-
-MISTAKES: dict[str, Mistake] = {m.key: m for m in (
-    Mistake("forgot_fprime", "forgot f′(z)",
-            "δ_i^(l) = (∂J/∂a_i or the message sum Σ_j δ_j^(l+1) W_ji^(l)) · f′(z_i^(l)): the error has to pass "
-            "back through the activation, so multiply by f′(z_i^(l))."),
-    Mistake("wrong_index", "used W instead of Wᵀ (wrong index)",
-            "W_ij^(l) runs from neuron j of layer l to neuron i of layer l+1: "
-            "forward z_i^(l+1) = Σ_j W_ij^(l) a_j^(l); backward, neuron i of layer l collects δ_j^(l+1) W_ji^(l) "
-            "(column i of W^(l), i.e. Wᵀδ); and "
-            "∂J/∂W_ij^(l) = δ_i^(l+1) a_j^(l)."),
-    Mistake("factor_two", "dropped the ½ (factor 2)",
-            "half_sse J = ½ Σ (a_i − y_i)² gives ∂J/∂a_i = a_i − y_i (the ½ cancels the 2); sse J = Σ (a_i − y_i)² "
-            "gives 2(a_i − y_i). Mixing the two is off by a factor 2."),
-    Mistake("fprime_of_a", "used a instead of z in f′",
-            "f′ is evaluated at z_i^(l), the neuron's input: f′(z_i^(l)), not f′(a_i^(l)). (For the sigmoid "
-            "f′(z) = a(1 − a) — written with a, but it is f′ at z.)"),
-    Mistake("wrong_layer", "summed over the wrong layer",
-            "neuron i of layer l sums the messages of its successors: δ_i^(l) = (Σ_j δ_j^(l+1) W_ji^(l)) f′(z_i^(l)) "
-            "uses W^(l), the weights leaving layer l, not W^(l−1); and ∂J/∂W_ij^(l) = δ_i^(l+1) a_j^(l) takes δ of "
-            "layer l+1 and a of layer l."),
-    Mistake("sign_flipped", "sign of (a − y) flipped",
-            "∂J/∂a_i is a_i − y_i (times 2 for sse), output minus target: y − a has the wrong sign, and so has "
-            "every δ and gradient computed from it."),
-    Mistake("softmax_elementwise", "softmax treated elementwise",
-            "softmax couples the whole layer, so it has no elementwise f′; with cross-entropy the chain rule over "
-            "the full Jacobian gives δ^(n_l) = p − onehot(y), with no f′ factor."),
-    Mistake("forgot_bias", "forgot the bias",
-            "z_i^(l+1) = Σ_j W_ij^(l) a_j^(l) + b_i^(l): the bias is added to the weighted sum."),
-    Mistake("forgot_f", "forgot the activation f",
-            "a_i^(l) = f(z_i^(l)): the neuron's output is its activation applied to z, not z itself."),
-)}
-
-# Which slips can happen in the pass a question asks about.
-_FORWARD_SLIPS = ("wrong_index", "forgot_bias", "forgot_f")
-_BACKWARD_SLIPS = ("forgot_fprime", "fprime_of_a", "wrong_index", "wrong_layer", "sign_flipped", "factor_two",
-                   "softmax_elementwise")
 
 
 @dataclass(frozen=True)
@@ -92,7 +48,7 @@ class Candidate:
 class Check:
     """The verdict on one answer: ``correct``, ``expected``, the likely ``mistakes`` (empty when correct or
     when no catalogued mistake gives the answer), ``diagnosis`` (readable text or None), ``solution`` (the
-    worked :class:`~neurosim.trace.Step`) and ``before`` (the Step of the δ or z it uses, or None)."""
+    worked :class:`~neurosim.explain.trace.Step`) and ``before`` (the Step of the δ or z it uses, or None)."""
 
     answer: float
     correct: bool
@@ -122,98 +78,6 @@ def close(answer: float, value: float, tol: float) -> bool:
     return abs(answer - value) <= tol * max(abs(value), _FLOOR)
 
 
-# --- the hand computation, with one slip ----------------------------------------------------------
-
-def _swapped(W: np.ndarray) -> np.ndarray:
-    """S with S[i, j] = W[j, i] wherever that entry of W exists, NaN elsewhere; same shape as W.
-
-    Swapping the indices of a non-square W^(l) leaves some entries undefined; NaN carries that through every
-    sum, so a mistake that cannot be made on this network yields no number and is never diagnosed.
-    """
-    k = min(W.shape)
-    S = np.full(W.shape, np.nan)
-    S[:k, :k] = W.T[:k, :k]
-    return S
-
-
-@dataclass
-class _Values:
-    z: dict[int, np.ndarray]
-    a: dict[int, np.ndarray]
-    delta: dict[int, np.ndarray]
-
-
-def _hand_pass(Ws: Sequence[np.ndarray], bs: Sequence[np.ndarray], acts: Sequence[Activation], loss_name: str,
-               x: np.ndarray, t: np.ndarray, slip: str | None = None, variant: int = 0,
-               layers: set[int] | None = None, backward: bool = False) -> _Values:
-    """z, a, δ of every layer for one example, written from the equations of DESIGN §1, with ``slip`` made in
-    ``layers`` (None: every layer) of the forward pass, or of the backward pass when ``backward``.
-
-    Forward z^(l) = W^(l−1) a^(l−1) + b^(l−1), a^(l) = f(z^(l)); output δ = ∂J/∂a ⊙ f′(z) (a − y for a paired
-    loss); hidden δ^(l) = (W^(l)ᵀ δ^(l+1)) ⊙ f′(z^(l)). Entries a slip leaves undefined are NaN.
-    """
-    n = len(Ws) + 1
-
-    def on(l: int) -> bool:
-        return slip is not None and (layers is None or l in layers)
-
-    def on_forward(l: int) -> bool:
-        return not backward and on(l)
-
-    z: dict[int, np.ndarray] = {}
-    a: dict[int, np.ndarray] = {1: np.asarray(x, float)}
-    for l in range(2, n + 1):
-        W, b = Ws[l - 2], bs[l - 2]
-        if on_forward(l) and slip == "wrong_index":
-            W = _swapped(W)
-        # b + Σ_j W_ij a_j summed in the engine's order, so that a z of exactly 0 (ReLU's kink) stays exactly 0.
-        z[l] = np.zeros(len(b)) if on_forward(l) and slip == "forgot_bias" else np.array(b, float)
-        for j, a_j in enumerate(a[l - 1]):
-            z[l] = z[l] + W[:, j] * a_j
-        act = acts[l - 2]
-        a[l] = z[l].copy() if on_forward(l) and slip == "forgot_f" else np.asarray(act.f(z[l]), float)
-    if not backward:
-        slip = None
-
-    delta: dict[int, np.ndarray] = {}
-    out, zn, an = acts[-1], z[n], a[n]
-    if loss_name in ("cross_entropy", "binary_cross_entropy"):
-        # Paired output: the f′ of softmax / sigmoid cancels against the loss, δ = a − y.
-        g = an - t
-        if on(n) and slip == "sign_flipped":
-            g = t - an
-        if on(n) and slip == "softmax_elementwise" and out.name == "softmax":
-            # Variant 0: the half_sse rule (a − y) f′ with the diagonal p(1 − p) of the Jacobian as f′;
-            # variant 1: ∂J/∂p_k = −y_k/p_k times that diagonal, i.e. −y_k (1 − p_k).
-            g = (an - t) * an * (1 - an) if variant == 0 else -t * (1 - an)
-        delta[n] = g
-    else:
-        g = 2 * (an - t) if loss_name == "sse" else an - t
-        if on(n) and slip == "sign_flipped":
-            g = -g
-        if on(n) and slip == "factor_two":
-            g = g / 2 if loss_name == "sse" else 2 * g
-        delta[n] = _times_fprime(g, out, zn, an, slip if on(n) else None)
-    for l in range(n - 1, 1, -1):
-        W = Ws[l - 1]
-        if on(l) and slip == "wrong_index":
-            messages = _swapped(W).T @ delta[l + 1]          # Σ_j W_ij δ_j instead of Σ_j W_ji δ_j
-        elif on(l) and slip == "wrong_layer":
-            W_in = Ws[l - 2]                                  # the weights INTO layer l, row i: W_ik^(l−1)
-            messages = W_in @ delta[l + 1] if W_in.shape[1] == W.shape[0] else np.full(W.shape[1], np.nan)
-        else:
-            messages = W.T @ delta[l + 1]
-        delta[l] = _times_fprime(messages, acts[l - 2], z[l], a[l], slip if on(l) else None)
-    return _Values(z, a, delta)
-
-
-def _times_fprime(g: np.ndarray, act: Activation, z: np.ndarray, a: np.ndarray, slip: str | None) -> np.ndarray:
-    if slip == "forgot_fprime":
-        return np.asarray(g, float)
-    return g * np.asarray(act.df(a if slip == "fprime_of_a" else z), float)
-
-
-# --- the quiz ------------------------------------------------------------------------------------
 
 class Quiz:
     """One exercise: a small network, one example (x, y), and one quantity to compute by hand.
@@ -459,7 +323,7 @@ class Quiz:
     def steps(self) -> tuple[object, object | None]:
         """(the Step of ``ns.trace(net, x, y)`` computing the asked quantity, the Step of the δ or z it builds on,
         or None when all its inputs are in the table)."""
-        from .trace import trace
+        from ..trace import trace
         steps = trace(self.net, self.x, self.y)
         if self.kind == "grad":
             l, i, j = self.where
@@ -524,46 +388,3 @@ def parse_answer(answer) -> float:
     if not math.isfinite(value):
         raise ValueError(f"answer: expected a finite number, got {answer!r}")
     return value
-
-
-def _number(v: float) -> str:
-    """A table entry: as many decimals as it has (at least one, so that 1 reads 1.0), up to six."""
-    v = float(v)
-    for d in range(1, 7):
-        if v == round(v, d):
-            return f"{v:.{d}f}"
-    return f"{v:.6g}"
-
-
-def format_table(net: Network, x, y) -> str:
-    """The network as text: for each l, W^(l) (row i = neuron i of layer l+1) with b^(l) beside it; then x, y."""
-    acts = net.activations
-    lines = [f"Network {'-'.join(map(str, net.sizes))}: layers l = 1 … {net.n_layers}, "
-             f"loss {net.loss.name}: {net.loss.formula}"]
-    x = np.asarray(x, float)
-    lines.append("Input x = a^(1):  " + ",  ".join(f"{symbol('x', None, j)} = {_number(v)}"
-                                                   for j, v in enumerate(x, start=1)))
-    for l in range(1, net.n_layers):
-        W, b = net.weights(l), net.biases(l)
-        mask = net.mask(l)
-        lines.append("")
-        lines.append(f"W^({l}) and b^({l}): from layer {l} into layer {l + 1} "
-                     f"(f = {acts[l - 1].name}); row i is neuron i of layer {l + 1}")
-        cells = [[_number(W[i, j]) if mask[i, j] else "—" for j in range(W.shape[1])] for i in range(W.shape[0])]
-        width = max(6, *(len(c) for row in cells for c in row), len(_number(max(b, key=abs))) + 1)
-        lines.append("        " + "".join(f"{'j=' + str(j + 1):>{width + 2}}" for j in range(W.shape[1]))
-                     + f"  |{'b_i':>{width + 1}}")
-        for i, row in enumerate(cells):
-            lines.append(f"  i={i + 1:<4}" + "".join(f"{c:>{width + 2}}" for c in row)
-                         + f"  |{_number(b[i]):>{width + 1}}")
-    lines.append("")
-    if net.loss.name == "cross_entropy":
-        t = as_target(y, net.loss, net.sizes[-1])
-        k = int(np.argmax(t))
-        lines.append(f"Target: class {k} (output neuron {k + 1}), one-hot y = "
-                     + "(" + ", ".join(str(int(v)) for v in t) + ")")
-    else:
-        t = as_target(y, net.loss, net.sizes[-1])
-        lines.append("Target y:  " + ",  ".join(f"{symbol('y', None, i)} = {_number(v)}"
-                                                 for i, v in enumerate(t, start=1)))
-    return "\n".join(lines)

@@ -1,0 +1,121 @@
+"""Writing an animation to a file: ``.gif`` (Pillow), ``.html`` (a self-contained player) or ``.mp4``
+(ffmpeg, when it is on PATH)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+import shutil
+from pathlib import Path
+
+FORMATS = (".gif", ".html", ".mp4")
+
+def _check_positive(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name}: expected a positive number, got {value!r}")
+    return float(value)
+
+
+# --- writers ------------------------------------------------------------------------------------------
+
+def ffmpeg_available() -> bool:
+    """True when an ``ffmpeg`` executable is on PATH (needed for .mp4)."""
+    return shutil.which("ffmpeg") is not None
+
+
+def _frames_png(anim) -> list[bytes]:
+    out = []
+    for k in range(len(anim.steps)):
+        anim._player.show(k)
+        buf = io.BytesIO()
+        anim._fig.savefig(buf, format="png", dpi=anim._fig.dpi)
+        out.append(buf.getvalue())
+    return out
+
+
+_PLAYER_JS = """
+(function () {
+  var root = document.getElementById("%(id)s");
+  var frames = %(frames)s, captions = %(captions)s, delay = %(delay)d;
+  var img = root.querySelector("img"), slider = root.querySelector("input[type=range]");
+  var info = root.querySelector(".ns-info"), cap = root.querySelector(".ns-caption");
+  var play = root.querySelector(".ns-play"), k = 0, timer = null;
+  function show(n) {
+    k = (n + frames.length) %% frames.length;
+    img.src = frames[k]; slider.value = k; cap.textContent = captions[k];
+    info.textContent = "frame " + (k + 1) + " of " + frames.length;
+  }
+  function stop() { if (timer) { clearInterval(timer); timer = null; } play.textContent = "\\u25B6 play"; }
+  function start() {
+    stop(); timer = setInterval(function () { show(k + 1); }, delay); play.textContent = "\\u23F8 pause";
+  }
+  root.querySelector(".ns-first").onclick = function () { stop(); show(0); };
+  root.querySelector(".ns-prev").onclick = function () { stop(); show(k - 1); };
+  root.querySelector(".ns-next").onclick = function () { stop(); show(k + 1); };
+  root.querySelector(".ns-last").onclick = function () { stop(); show(frames.length - 1); };
+  play.onclick = function () { if (timer) { stop(); } else { start(); } };
+  slider.oninput = function () { stop(); show(parseInt(slider.value, 10)); };
+  root.tabIndex = 0;
+  root.onkeydown = function (e) {
+    if (e.key === "ArrowRight") { stop(); show(k + 1); } else if (e.key === "ArrowLeft") { stop(); show(k - 1); }
+    else if (e.key === " ") { e.preventDefault(); play.onclick(); }
+  };
+  show(0);
+})();
+"""
+
+
+def player_html(anim, full_page: bool = False, title: str = "neurosim animation") -> str:
+    """A self-contained HTML player for ``anim``: every frame embedded as a base64 PNG, buttons (first,
+    previous, play/pause, next, last), a slider, arrow keys, and each frame's caption as selectable text.
+    No network access is needed to view it. ``full_page`` wraps it in a complete HTML document."""
+    frames = ["data:image/png;base64," + base64.b64encode(png).decode("ascii") for png in _frames_png(anim)]
+    captions = [f"{s.formula}   |   {s.symbol} = {s.numbers}" for s in anim.steps]
+    uid = f"neurosim-{id(anim):x}"
+    delay = int(round(1000.0 / getattr(anim, "fps", 2.0)))
+    # "</" would end the <script> element early: JSON allows writing it as "<\/".
+    captions_js = json.dumps(captions, ensure_ascii=False).replace("</", "<\\/")
+    script = _PLAYER_JS % {"id": uid, "frames": json.dumps(frames), "captions": captions_js, "delay": delay}
+    width = int(anim._fig.get_size_inches()[0] * anim._fig.dpi)
+    body = (f'<div id="{uid}" style="font-family: sans-serif; max-width: {width}px">\n'
+            f'<img alt="network animation frame" style="width: 100%; border: 1px solid #ccc" src="">\n'
+            f'<div style="margin: 4px 0"><button class="ns-first">\u23EE first</button> '
+            f'<button class="ns-prev">\u25C0 step</button> <button class="ns-play">\u25B6 play</button> '
+            f'<button class="ns-next">step \u25B6</button> <button class="ns-last">last \u23ED</button> '
+            f'<span class="ns-info"></span></div>\n'
+            f'<input type="range" min="0" max="{len(frames) - 1}" value="0" style="width: 100%">\n'
+            f'<div class="ns-caption" style="font-family: monospace; white-space: pre-wrap"></div>\n'
+            f'<script>{script}</script>\n</div>')
+    if not full_page:
+        return body
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f'</head>\n<body>\n<h3>{html.escape(title)}</h3>\n{body}\n</body>\n</html>\n')
+
+
+def save(anim, path: str | Path, fps: float | None = None) -> Path:
+    """Write ``anim`` (from :func:`animate`) to ``path``; the extension chooses the format.
+
+    ``.gif``: Pillow, one image per frame. ``.html``: :func:`player_html` as a full page. ``.mp4``: ffmpeg,
+    which must be on PATH (else a RuntimeError suggests .gif). ``fps`` defaults to the animation's.
+    Returns the path written.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"path: expected a file name ending in {', '.join(FORMATS)}, got {str(path)!r}")
+    fps = _check_positive(fps, "fps") if fps is not None else getattr(anim, "fps", 2.0)
+    if suffix == ".mp4" and not ffmpeg_available():
+        raise RuntimeError("path: writing .mp4 needs ffmpeg, which is not on PATH; "
+                           "install ffmpeg or write a .gif (or .html) instead")
+    if suffix == ".html":
+        text = player_html(anim, full_page=True, title=f"neurosim: {len(anim.steps)} steps of backpropagation")
+        path.write_text(text, encoding="utf-8")
+        return path
+    from matplotlib.animation import FFMpegWriter, PillowWriter
+
+    writer = PillowWriter(fps=fps) if suffix == ".gif" else FFMpegWriter(fps=fps)
+    anim.save(str(path), writer=writer, dpi=anim._fig.dpi)
+    return path
