@@ -14,6 +14,7 @@ import neurosim as ns
 from .optional import require
 
 torch = require("torch", 'pip install "neurosim[torch]"')
+torch.set_num_threads(1)   # tiny tensors: thread start-up would dominate
 
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "softplus", "identity"]
 LOSSES = ["half_sse", "sse", "cross_entropy", "binary_cross_entropy"]

@@ -86,6 +86,11 @@ def _classes() -> dict[str, type]:
                     return F.cross_entropy(output, target.long())
                 return F.cross_entropy(output, target.to(output.dtype))
             target = target.to(output.dtype)
+            if target.dim() == output.dim() - 1 and output.shape[-1] == 1:
+                target = target.unsqueeze(-1)    # one label per row for one output neuron, as neurosim takes it
+            if target.shape != output.shape:
+                raise ValueError(f"target: expected shape {tuple(output.shape)} like the output, "
+                                 f"got {tuple(target.shape)}")
             if self.name == "binary_cross_entropy":
                 per_output = F.binary_cross_entropy_with_logits(output, target, reduction="none")
             else:
