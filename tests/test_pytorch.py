@@ -294,3 +294,22 @@ def test_check_torch_adds_autograd_and_exits_1_on_a_mismatch(capsys, monkeypatch
     assert main(["check", "--torch"]) == 1
     out = capsys.readouterr().out
     assert "MISMATCH: ∂J/∂b_1^(2) differs" in out and "result: MISMATCH in torch autograd." in out
+
+
+def test_torch_loss_takes_one_label_per_row_for_one_output_and_refuses_other_shapes():
+    net = make([2, 3, 1], "tanh", "binary_cross_entropy", seed=6)
+    X = np.random.default_rng(1).normal(size=(5, 2))
+    y = np.array([0.0, 1.0, 1.0, 0.0, 1.0])
+    model = ns.to_torch(net)
+    out = model(torch.from_numpy(X))
+    assert ns.torch_loss(net)(out, torch.from_numpy(y)).item() == pytest.approx(net.cost(X, y), rel=1e-13)
+    with pytest.raises(ValueError, match=r"target: expected shape \(5, 1\) like the output, got \(5, 2\)"):
+        ns.torch_loss(net)(out, torch.zeros(5, 2, dtype=torch.float64))
+
+
+def test_a_whole_exported_model_survives_torch_save_and_load(tmp_path):
+    net = make([2, 3, 2], "softplus", "half_sse", output="softplus", prune=0.3, seed=8)
+    model = ns.to_torch(net)
+    torch.save(model, tmp_path / "model.pt")      # pickles the classes by name: ExactSoftplus must be findable
+    loaded = torch.load(tmp_path / "model.pt", weights_only=False)
+    assert_same_network(ns.from_torch(loaded), net)

@@ -46,3 +46,14 @@ def test_neurosim_never_imports_torch_by_itself():
             "assert 'torch' not in sys.modules, 'neurosim imported torch'\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_missing_optional_package_fails_under_ci_and_skips_locally(no_torch, monkeypatch):
+    from .optional import require
+
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        require("torch", INSTALL)
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match=r'pip install "neurosim\[torch\]"'):
+        require("torch", INSTALL)
