@@ -205,7 +205,10 @@ def standardize(args: argparse.Namespace, net: Network, parts: list[Part]) -> No
     if net.standardizer is not None:
         print(f"inputs standardized with the statistics saved in {args.load}")
     elif args.standardize:
-        net.standardizer = Standardizer.fit(parts[0].X)
+        try:
+            net.standardizer = Standardizer.fit(parts[0].X)
+        except ValueError as exc:
+            raise ValueError(f"--standardize: {str(exc).removeprefix('X: ')}") from None
         scaler = net.standardizer
         print(f"inputs standardized with the statistics of the {parts[0].m} training rows: mean "
               + ", ".join(f"{u:.4g}" for u in scaler.mean) + "; std " + ", ".join(f"{s:.4g}" for s in scaler.std))

@@ -32,8 +32,13 @@ class Standardizer:
         X = as_array(X, "X")
         if X.ndim != 2 or X.shape[0] == 0:
             raise ValueError(f"X: expected shape (m, d) with m >= 1, one example per row, got {X.shape}")
-        std = X.std(axis=0)
-        return cls(X.mean(axis=0), np.where(std > 0, std, 1.0))
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean, std = X.mean(axis=0), X.std(axis=0)
+        if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(std))):
+            j = int(np.argmax(~(np.isfinite(mean) & np.isfinite(std))))
+            raise ValueError(f"X: the mean or standard deviation of input column {j + 1} overflows to inf "
+                             "(values near 1e308); rescale that column first")
+        return cls(mean, np.where(std > 0, std, 1.0))
 
     def transform(self, X) -> np.ndarray:
         """(X − mean) / std, row by row."""

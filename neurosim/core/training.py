@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from .history import History, accuracy, is_classification
-from .validation import as_inputs, as_targets, check_number
+from .validation import as_inputs, as_targets, check_callback, check_number, check_seed
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
 
@@ -82,11 +82,25 @@ class Trainable:
 
     def set_parameters(self, params: Parameters) -> None:
         """Set every W^(l) and b^(l) from a list like the one ``parameters()`` returns."""
-        if len(params) != self.n_layers - 1:
-            raise ValueError(f"params: expected {self.n_layers - 1} (W, b) pairs, got {len(params)}")
+        params = check_parameter_list(params, self.n_layers)
         for l, (W, b) in enumerate(params, start=1):
             self.set_weights(l, W)
             self.set_biases(l, b)
+
+
+def check_parameter_list(params, n_layers: int) -> list:
+    """``params`` as a list of n_l − 1 (W, b) pairs, as ``parameters()`` returns."""
+    if isinstance(params, (str, bytes)) or not hasattr(params, "__len__") or not hasattr(params, "__iter__"):
+        raise TypeError(f"params: expected a list of {n_layers - 1} (W, b) pairs as net.parameters() returns, "
+                        f"got {type(params).__name__}")
+    params = list(params)
+    if len(params) != n_layers - 1:
+        raise ValueError(f"params: expected {n_layers - 1} (W, b) pairs, got {len(params)}")
+    for l, pair in enumerate(params, start=1):
+        if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise ValueError(f"params: entry {l - 1} should be the pair (W^({l}), b^({l})), got "
+                             f"{type(pair).__name__}")
+    return params
 
 
 def _check_count(value, name: str, minimum: int = 1) -> int:
@@ -170,13 +184,17 @@ def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed
     factor = _check_divergence(divergence)
     m = X.shape[0]
     batch = m if batch_size is None else min(_check_count(batch_size, "batch_size"), m)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
+    check_callback(callback)
     show = sys.stderr.isatty() if progress is None else bool(progress)
     classes = is_classification(T) and (val is None or is_classification(val[1]))
 
     history = History()
     with np.errstate(over="ignore", invalid="ignore"):
-        history.initial = J0 = model._cost(X, T)
+        try:
+            history.initial = J0 = model._cost(X, T)
+        except OverflowError:
+            history.initial = J0 = float("inf")
     limit = np.inf if factor is None or not np.isfinite(J0) else factor * max(J0, DIVERGENCE_FLOOR)
     safe = (0, model.parameters())      # the weights to put back on divergence
     best: tuple[float, int, Parameters] | None = None
@@ -184,10 +202,13 @@ def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed
     for epoch in range(1, epochs + 1):
         order = rng.permutation(m) if batch < m else np.arange(m)
         with np.errstate(over="ignore", invalid="ignore"):
-            for start in range(0, m, batch):
-                rows = order[start:start + batch]
-                model._step(X[rows], T[rows], lr)
-            cost, A = model._evaluate(X, T)
+            try:
+                for start in range(0, m, batch):
+                    rows = order[start:start + batch]
+                    model._step(X[rows], T[rows], lr)
+                cost, A = model._evaluate(X, T)
+            except OverflowError:   # Python float arithmetic (x ** 2) raises where numpy would give inf
+                cost, A = float("inf"), None
         params = model.parameters()
         if not (np.isfinite(cost) and _finite(params)) or cost > limit:
             if show:
@@ -199,11 +220,14 @@ def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed
         if classes:
             history.train_accuracy.append(accuracy(A, T))
         if val is not None:
-            with np.errstate(over="ignore", invalid="ignore"):
-                val_cost, A_val = model._evaluate(*val)
+            try:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    val_cost, A_val = model._evaluate(*val)
+            except OverflowError:
+                val_cost, A_val = float("inf"), None
             history.validation.append(val_cost)
             if classes:
-                history.validation_accuracy.append(accuracy(A_val, val[1]))
+                history.validation_accuracy.append(np.nan if A_val is None else accuracy(A_val, val[1]))
             if best is None or val_cost < best[0]:
                 best, waited = (val_cost, epoch, params), 0
             else:
