@@ -45,8 +45,8 @@ def test_page_is_one_self_contained_file(tmp_path):
 
 def test_non_finite_numbers_travel_as_tagged_strings(tmp_path):
     net = ns.Network([2, 2, 1], activation="identity", seed=0)
-    net.neuron(2, 1).bias = np.inf   # set_biases refuses it; a network can still get there by diverging
-    html = ns.explore(net, [1.0, 2.0], [0.5]).html()
+    net.set_weights(1, [[1e308, 1e308], [0.5, 0.5]])   # finite weights whose sum overflows: z_1^(2) = inf
+    html = ns.explore(net, [10.0, 10.0], [0.5]).html()
     text = re.search(r'class="nsx-data">(.*?)</script>', html, re.S).group(1)
 
     def refuse(name):

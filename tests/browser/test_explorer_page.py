@@ -227,3 +227,16 @@ def test_play_mode_page_of_an_animation(open_page):
     shown = page.js("const out = []; for (let k = 0; k < ex.steps(); k++) { ex.goto(k); out.push(ex.current()); } "
                     "return out;")
     assert [s["numbers"] for s in shown] == [s.numbers for s in anim.steps]
+
+
+def test_non_finite_numbers_are_written_not_coloured(open_page):
+    net = ns.Network([2, 2, 1], activation="identity", seed=0)
+    net.set_weights(1, [[1e308, 1e308], [0.5, 0.5]])   # z_1^(2) = inf, then NaN further on
+    page = open_page(ns.explore(net, [10.0, 10.0], [0.5]))
+    page.js("ex.goto(1);")   # a_1^(2) computed
+    node = page.page.locator('[data-node="2,1"]')
+    assert node.locator(".nsx-v").text_content() == "inf"
+    assert node.locator("circle").get_attribute("fill") == "none"
+    assert "nsx-nonfinite" in node.get_attribute("class")
+    assert page.js("return ex.value('z', 2, 1);") == float("inf")
+    assert page.errors == []

@@ -227,7 +227,7 @@ class ExplorerView {
       return { g, circle: g.querySelector("circle"), text: g.querySelector(".nsx-v"), title: null };
     }));
     this.edgeEls = this.connections.map((c) => svg.querySelector(`[data-edge="${c.layer},${c.i},${c.j}"]`));
-    this.labelled = this.data.sizes.map((s) => s <= 12);
+    this.labelled = (svg.getAttribute("data-labelled") || "").split(",").map((v) => v === "1");   // as drawn
     const scrub = this.$("[data-role=scrubber]");
     scrub.max = String(Math.max(0, this.shown.length - 1));
     this.root.setAttribute("data-theme", detectTheme(this.root));

@@ -24,6 +24,7 @@ HEAD = 46             # room above the neurons for the layer headers
 FOOT = 18
 LEGEND = 44          # room below the neurons for the two colour scales
 LABELLED_LAYER = 12   # above this many neurons a layer's values move to hover and the details panel
+MIN_LABEL_RADIUS = 11.0   # and so they do when the tallest layer makes every neuron too small to hold them
 
 
 def scale(values) -> float:
@@ -126,7 +127,8 @@ def network_svg(sizes: Sequence[int], edges: Sequence[tuple[int, int, int]] | No
     emax = scale(edge_values) if edge_values is not None else 1.0
     crowd = min(1.0, math.sqrt(60 / max(len(edges), 1)))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="nsx-svg" viewBox="0 0 {WIDTH} {height}" '
-           f'role="img" aria-label="{e(title or "network drawing")}" font-family="sans-serif" font-size="12">']
+           f'role="img" aria-label="{e(title or "network drawing")}" font-family="sans-serif" font-size="12" '
+           f'data-labelled="{",".join("1" if s <= LABELLED_LAYER and r >= MIN_LABEL_RADIUS else "0" for s in sizes)}">']
     if title:
         out.append(f"<title>{e(title)}</title>")
     out.append(f'<defs><marker id="{e(uid)}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" '
@@ -161,7 +163,7 @@ def network_svg(sizes: Sequence[int], edges: Sequence[tuple[int, int, int]] | No
     font = max(6.0, min(11.0, r * 0.62))
     nmax = scale(v for row in node_values for v in row) if node_values is not None else 1.0
     for l, s in enumerate(sizes, start=1):
-        labelled = s <= LABELLED_LAYER
+        labelled = s <= LABELLED_LAYER and r >= MIN_LABEL_RADIUS
         for i in range(1, s + 1):
             x, y = xy[(l, i)]
             v = None if node_values is None else node_values[l - 1][i - 1]
