@@ -4,6 +4,7 @@ Every neuron is a :class:`Neuron`, every weight a :class:`Connection`, held in a
 Van Vaerenbergh's indexing (W_ij^(l) runs from neuron j of layer l to neuron i of layer l + 1).
 """
 
+from .base.limits import LimitError
 from .base.version import __version__
 from .core.activations import Activation
 from .core.graph import Connection, Neuron
@@ -19,9 +20,11 @@ from .explain.trace import Step, Trace, trace
 from .views import plot
 from .views.animation import animate
 from .views.drawing import draw
+from .witnesses.autograd import TorchReport, compare_torch
 from .witnesses.equivalence import EquivalenceReport, compare
 from .witnesses.gradcheck import GradientCheckReport, gradient_check
 from .witnesses.matrix import MatrixNetwork
+from .witnesses.pytorch import from_torch, to_torch, torch_loss
 
 __all__ = [
     "Activation",
@@ -29,23 +32,29 @@ __all__ = [
     "DivergenceError",
     "EquivalenceReport",
     "GradientCheckReport",
+    "LimitError",
     "Loss",
     "MatrixNetwork",
     "Network",
     "Neuron",
     "Quiz",
     "Step",
+    "TorchReport",
     "Trace",
     "__version__",
     "animate",
     "bridge",
     "compare",
+    "compare_torch",
     "datasets",
     "draw",
     "example",
     "examples",
+    "from_torch",
     "gradient_check",
     "paths",
     "plot",
+    "to_torch",
+    "torch_loss",
     "trace",
 ]

@@ -13,14 +13,13 @@ does not grow with the number of frames), ``.mp4`` (ffmpeg, when it is installed
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..base.notation import DEFAULT_NOTATION, check_notation
-from .drawing import CMAP, NetworkDrawing, new_figure
+from .drawing import CMAP, NetworkDrawing, check_figure, new_figure
 from .frames import GRANULARITIES, auto_granularity, check_granularity, plan  # noqa: F401 (re-exported)
 from .player import Player
 from .writers import FORMATS, _check_positive, ffmpeg_available, player_html, save  # noqa: F401 (re-exported)
@@ -170,13 +169,9 @@ def animate(net: Network, x, y, phases: Sequence[str] | str = PHASES, fps: float
 
     phases = check_phases(phases)
     fps = _check_positive(fps, "fps")
-    dpi = _check_positive(dpi, "dpi")
     check_notation(notation)
     check_granularity(granularity)
-    if (not isinstance(figsize, (tuple, list)) or len(figsize) != 2
-            or not all(isinstance(v, (int, float)) and math.isfinite(v) and v > 0 for v in figsize)):
-        raise ValueError(f"figsize: expected (width, height) in inches, got {figsize!r}")
-    figsize = (float(figsize[0]), float(figsize[1]))
+    figsize, dpi = check_figure(figsize, dpi)
     steps = trace(net, x, y, notation=notation, digits=6)
     if granularity == "auto":
         granularity = auto_granularity(net.sizes, sum(1 for _ in net.graph.edges))
