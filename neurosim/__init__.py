@@ -9,6 +9,7 @@ from .core.activations import Activation
 from .core.graph import Connection, Neuron
 from .core.losses import Loss
 from .core.network import Network
+from .core.optimizers import SGD, Adam, Momentum
 from .core.training import DivergenceError
 from .data import datasets
 from .explain import bridge, examples
@@ -25,15 +26,18 @@ from .witnesses.matrix import MatrixNetwork
 
 __all__ = [
     "Activation",
+    "Adam",
     "Connection",
     "DivergenceError",
     "EquivalenceReport",
     "GradientCheckReport",
     "Loss",
     "MatrixNetwork",
+    "Momentum",
     "Network",
     "Neuron",
     "Quiz",
+    "SGD",
     "Step",
     "Trace",
     "__version__",

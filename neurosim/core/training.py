@@ -1,6 +1,11 @@
 """Training, shared by the scalar :class:`Network` and the matrix twin: the :class:`Trainable` base gives
-both engines the same public ``cost``, ``step``, ``fit`` and ``set_parameters``; each engine supplies
-``_cost(X, T)``, ``_step(X, T, lr)``, ``parameters()``, ``set_weights`` and ``set_biases``.
+both engines the same public ``cost``, ``step``, ``fit``, ``set_parameters`` and ``reset_optimizer``; each
+engine supplies ``_cost(X, T)``, ``_step(X, T, lr)`` (one update by ``self.optimizer``), ``parameters()``,
+``set_weights``, ``set_biases`` and ``_clear_optimizer_state()``.
+
+The optimizer's state persists between calls (DESIGN §3): a ``step`` or ``fit`` with an optimizer of the same
+kind as the last one continues its state (the new object's constants apply from then on); another kind, or
+``reset_optimizer()``, starts every parameter's state afresh.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import time
 
 import numpy as np
 
+from .optimizers import Optimizer, as_optimizer
 from .validation import as_inputs, as_targets, check_number
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
@@ -29,6 +35,9 @@ class DivergenceError(FloatingPointError):
 class Trainable:
     """The batch API both engines share; the arithmetic lives in the engines' ``_cost`` and ``_step``."""
 
+    #: The optimizer whose state the parameters hold (None before the first update, or after a reset).
+    optimizer: Optimizer | None = None
+
     def _check_data(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
         """X as (m, s_1) floats and the targets T as (m, s_{n_l}) floats (one-hot rows for cross_entropy)."""
         X = as_inputs(X, self.sizes[0])
@@ -38,17 +47,39 @@ class Trainable:
         """J(W,b) = (1/m) Σ_k J(W,b; x^(k), y^(k)) + (λ/2) Σ_l Σ_ij (W_ij^(l))² (eq. 6); X has one example per row."""
         return self._cost(*self._check_data(X, Y))
 
-    def step(self, X, Y, lr: float) -> float:
-        """One gradient-descent update (eqs. 7–8): W ← W − α ∂J/∂W, b ← b − α ∂J/∂b. Returns J before it."""
-        return self._step(*self._check_data(X, Y), check_number(lr, "lr", positive=True))
+    def step(self, X, Y, lr: float, optimizer: str | Optimizer = "sgd") -> float:
+        """One update of every parameter from eq. 6's gradient on (X, Y); returns J before it.
+
+        ``optimizer="sgd"``: W ← W − α ∂J/∂W, b ← b − α ∂J/∂b (eqs. 7–8); ``"momentum"``, ``"adam"`` or an
+        ``ns.Momentum(...)`` / ``ns.Adam(...)``: their rule, continuing the state of the last step or fit when
+        it was of the same kind (see :mod:`neurosim.core.optimizers`).
+        """
+        X, T = self._check_data(X, Y)
+        lr = check_number(lr, "lr", positive=True)
+        self._use_optimizer(optimizer)
+        return self._step(X, T, lr)
+
+    def _use_optimizer(self, optimizer) -> Optimizer:
+        """Make ``optimizer`` the one in use; the state starts afresh unless it is of the same kind as before."""
+        opt = as_optimizer(optimizer)
+        if self.optimizer is None or not opt.same_kind(self.optimizer):
+            self._clear_optimizer_state()
+        self.optimizer = opt
+        return opt
+
+    def reset_optimizer(self) -> None:
+        """Forget the optimizer state of every parameter: the next momentum or Adam update starts from 0."""
+        self._clear_optimizer_state()
+        self.optimizer = None
 
     def fit(self, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed: int | None = None,
-            progress: bool | None = None, callback=None) -> list[float]:
+            progress: bool | None = None, callback=None, optimizer: str | Optimizer = "sgd") -> list[float]:
         """Gradient descent for ``epochs`` passes over the data; returns J(W,b) on (X, Y) after each epoch.
 
-        See :func:`fit` for mini-batches, shuffling, progress and divergence.
+        See :func:`fit` for mini-batches, shuffling, progress, the optimizer and divergence.
         """
-        return fit(self, X, Y, epochs, lr, batch_size=batch_size, seed=seed, progress=progress, callback=callback)
+        return fit(self, X, Y, epochs, lr, batch_size=batch_size, seed=seed, progress=progress, callback=callback,
+                   optimizer=optimizer)
 
     def set_parameters(self, params: Parameters) -> None:
         """Set every W^(l) and b^(l) from a list like the one ``parameters()`` returns."""
@@ -70,20 +101,23 @@ def _finite(params) -> bool:
 
 
 def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed: int | None = None,
-        progress: bool | None = None, callback=None) -> list[float]:
+        progress: bool | None = None, callback=None, optimizer: str | Optimizer = "sgd") -> list[float]:
     """Gradient descent (eqs. 7–8) for ``epochs`` passes over (X, Y); returns J(W,b) after each epoch.
 
     ``batch_size=None`` uses the whole batch per step; otherwise the rows are shuffled each epoch with a
     generator seeded by ``seed`` and cut into mini-batches (the last may be smaller). ``progress``
     (default: when stderr is a terminal) shows the epoch and cost on one updating line.
-    ``callback(epoch, cost)`` is called after each epoch.
+    ``callback(epoch, cost)`` is called after each epoch. ``optimizer`` is ``"sgd"`` (eqs. 7–8),
+    ``"momentum"``, ``"adam"`` or an ``ns.Momentum(...)`` / ``ns.Adam(...)``; its state continues from the
+    last step or fit when that used the same kind (see :class:`Trainable`).
 
-    If the cost or a weight becomes NaN or inf, the weights of the last finite epoch are put back and a
-    :class:`DivergenceError` names the epoch.
+    If the cost or a weight becomes NaN or inf, the weights of the last finite epoch are put back, the
+    optimizer state (which the diverging steps filled) is reset, and a :class:`DivergenceError` names the epoch.
     """
     X, T = model._check_data(X, Y)
     epochs = _check_count(epochs, "epochs")
     lr = check_number(lr, "lr", positive=True)
+    model._use_optimizer(optimizer)
     m = X.shape[0]
     batch = m if batch_size is None else min(_check_count(batch_size, "batch_size"), m)
     rng = np.random.default_rng(seed)
@@ -100,6 +134,7 @@ def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed
             cost = model._cost(X, T)
         if not (np.isfinite(cost) and _finite(model.parameters())):
             model.set_parameters(saved)
+            model.reset_optimizer()
             kept = f"those after epoch {epoch - 1}" if epoch > 1 else "the initial ones"
             if show:
                 sys.stderr.write("\n")
