@@ -20,9 +20,11 @@ from .explain.trace import Step, Trace, trace
 from .views import plot
 from .views.animation import animate
 from .views.drawing import draw
+from .witnesses.autograd import TorchReport, compare_torch
 from .witnesses.equivalence import EquivalenceReport, compare
 from .witnesses.gradcheck import GradientCheckReport, gradient_check
 from .witnesses.matrix import MatrixNetwork
+from .witnesses.pytorch import from_torch, to_torch, torch_loss
 
 __all__ = [
     "Activation",
@@ -39,17 +41,22 @@ __all__ = [
     "Quiz",
     "SGD",
     "Step",
+    "TorchReport",
     "Trace",
     "__version__",
     "animate",
     "bridge",
     "compare",
+    "compare_torch",
     "datasets",
     "draw",
     "example",
     "examples",
+    "from_torch",
     "gradient_check",
     "paths",
     "plot",
+    "to_torch",
+    "torch_loss",
     "trace",
 ]

@@ -15,6 +15,8 @@ from pathlib import Path
 import matplotlib
 import pytest
 
+from .optional import require
+
 DEMOS = Path(__file__).resolve().parent.parent / "demos"
 
 # demo -> (figures it writes, words its docstring must contain: the source note's title and author)
@@ -29,7 +31,9 @@ EXPECTED = {
     "xor": (["xor.png"], ["Derivation of the Backpropagation Algorithm", "Van Vaerenbergh"]),
     "moons_boundary": (["moons.png"], ["Derivation of the Backpropagation Algorithm", "Van Vaerenbergh"]),
     "pruning": (["pruning.png"], ["Derivation of the Backpropagation Algorithm", "Van Vaerenbergh"]),
+    "to_pytorch": (["to_pytorch.png"], ["Derivation of the Backpropagation Algorithm", "Van Vaerenbergh"]),
 }
+NEEDS = {"to_pytorch": "torch"}   # demo -> optional package: skipped locally without it, a failure under CI
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -47,6 +51,8 @@ def test_every_demo_script_is_listed():
 @pytest.mark.parametrize("name", EXPECTED)
 def test_demo_runs_checks_its_claims_and_writes_its_figures(name, tmp_path, monkeypatch, capsys):
     figures, _ = EXPECTED[name]
+    if name in NEEDS:
+        require(NEEDS[name], f'pip install "neurosim[{NEEDS[name]}]"')
     matplotlib.use("Agg")
     monkeypatch.syspath_prepend(str(DEMOS))
     main = runpy.run_path(str(DEMOS / f"{name}.py"))["main"]

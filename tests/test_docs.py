@@ -14,6 +14,8 @@ Conventions of the docs/ pages that these tests rely on:
   ``# exit N`` after the command states the exit status (0 when absent).
 * A number with three or more decimals in the prose must be quoted that way (parameters like 0.01 need not).
 * docs/api.md names every entry of ``neurosim.__all__``; docs/cli.md names every command and every option.
+* ``<!-- requires: torch -->`` marks a page whose examples need an optional package: without it they skip
+  locally and fail under CI=true (see tests/optional.py).
 
 ``python tests/test_docs.py --update`` rewrites the output blocks and the quoted numbers from what the code
 computes now (then read the diff: a changed number may need a changed sentence).
@@ -81,6 +83,14 @@ def run_page(path: Path) -> tuple[dict, list[tuple[str, str | None, str]]]:
     return namespace, results
 
 
+def needs_optional(path: Path) -> None:
+    """Skip (locally) or fail (CI) when a package the page marks with ``<!-- requires: NAME -->`` is missing."""
+    from .optional import require
+
+    for module in re.findall(r"<!-- requires: (\w+) -->", path.read_text(encoding="utf-8")):
+        require(module, f'pip install "neurosim[{module}]"')
+
+
 def prose(text: str) -> str:
     """The page without its fenced blocks (quoted numbers live in the prose and tables)."""
     return FENCE.sub("", text)
@@ -130,6 +140,7 @@ def in_tmp(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
 def test_examples_run_and_print_what_the_page_shows(page, in_tmp):
+    needs_optional(page)
     namespace, results = run_page(page)
     for code, expected, actual in results:
         if expected is not None:
@@ -285,6 +296,7 @@ def test_console_examples_print_what_the_page_shows(page, in_tmp, capsys):
 
     from neurosim.cli import main
 
+    needs_optional(page)
     for args, status, expected in console_runs(page.read_text(encoding="utf-8")):
         capsys.readouterr()
         code = main(shlex.split(args))

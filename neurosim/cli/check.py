@@ -1,14 +1,18 @@
-"""``neurosim check``: the scalar engine against the matrix twin, and both against finite differences."""
+"""``neurosim check``: the scalar engine against the matrix twin, and both against finite differences
+(and, with ``--torch``, against torch autograd)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..base.notation import DEFAULT_NOTATION, NOTATIONS
 from ..core.validation import check_index, check_layer
+from ..witnesses.autograd import compare_torch
 from ..witnesses.equivalence import compare
 from ..witnesses.gradcheck import gradient_check
 from ..witnesses.matrix import MatrixNetwork
+from ..witnesses.pytorch import import_torch
 from .common import (
     add_network_options,
     float_list,
@@ -49,6 +53,9 @@ def register(sub) -> None:
                    help="plant a bug: add AMOUNT (default 0.01) to the matrix twin's W_IJ^(L) (Van Vaerenbergh's "
                         "indices) before comparing, "
                         "to see the check find where the two computations part")
+    g.add_argument("--torch", action="store_true",
+                   help="also compare J and every gradient with torch autograd (the fourth witness; needs "
+                        'pip install "neurosim[torch]"; tolerances --rtol/--atol)')
     p.set_defaults(run=run)
 
 
@@ -65,6 +72,12 @@ def _tamper(twin: MatrixNetwork, spec: list[float]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.torch:
+        try:
+            import_torch()
+        except ImportError as exc:
+            print(f"neurosim check: error: --torch: {exc}", file=sys.stderr)
+            return 2
     try:
         net, X, Y, title = network_from_args(args)
     except OSError as exc:   # a missing or unreadable --load file is a bad argument, not a crash
@@ -85,9 +98,17 @@ def run(args: argparse.Namespace) -> int:
     grad.limit, grad.see_all = args.rows or None, "--rows 0"
     print(grad)
     print()
-    if report.ok and grad.ok:
-        print("result: OK — the scalar engine, the matrix twin and finite differences agree.")
+    checks = [("scalar vs matrix", report), ("gradient check", grad)]
+    if args.torch:
+        autograd = compare_torch(net, X, Y, rtol=args.rtol, atol=args.atol, notation=args.notation)
+        autograd.limit, autograd.see_all = args.rows or None, "--rows 0"
+        print(autograd)
+        print()
+        checks.append(("torch autograd", autograd))
+    if all(r.ok for _, r in checks):
+        torch_too = ", finite differences and torch autograd" if args.torch else " and finite differences"
+        print(f"result: OK — the scalar engine, the matrix twin{torch_too} agree.")
         return 0
-    failed = [name for name, r in (("scalar vs matrix", report), ("gradient check", grad)) if not r.ok]
+    failed = [name for name, r in checks if not r.ok]
     print(f"result: MISMATCH in {' and '.join(failed)}.")
     return 1
