@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import math
-import os
 
 import numpy as np
 import pytest
 
 import neurosim as ns
 from neurosim.core.optimizers import as_optimizer
+
+from .optional import require
 
 # A 2-2-1 sigmoid net with half_sse and weight decay, two examples: small enough to redo by hand below.
 W1 = [[0.15, -0.20], [0.25, 0.30]]
@@ -163,13 +164,7 @@ def test_compare_reports_a_differing_optimizer_state():
 
 
 def _torch():
-    try:
-        import torch
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip("torch is not installed: pip install 'neurosim[torch]' (or torch==2.13.0) to run this test")
-    return torch
+    return require("torch", "pip install 'neurosim[torch]'")
 
 
 @pytest.mark.parametrize("name", ["momentum", "adam"])
