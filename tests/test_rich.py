@@ -151,3 +151,68 @@ def test_drawings_and_plots_display_inline_and_stay_figures(passed, tmp_path):
         assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2000
         fig.savefig(tmp_path / "f.png")
         assert (tmp_path / "f.png").stat().st_size > 2000
+
+
+def _matrix_cells(page: str) -> list[str]:
+    return [visible(c).strip() for c in re.findall(r"<td[^>]*><span class='ns-num'>(.*?)</span></td>", page)]
+
+
+@pytest.mark.parametrize("view", ["layer_hidden", "layer_output", "batch", "why"])
+def test_bridge_views_show_every_matrix_entry_of_their_text(view):
+    ex = ns.example("alsup" if view == "batch" else "some-notes")
+    net, x, y = ex.net, ex.x, ex.y
+    obj = {"layer_hidden": lambda: ns.bridge.layer_bridge(net, x, y, 2),
+           "layer_output": lambda: ns.bridge.layer_bridge(net, x, y, 3),
+           "batch": lambda: ns.bridge.batch_bridge(net, ex.X, ex.Y),
+           "why": lambda: ns.bridge.why_view(net, x, y)}[view]()
+    text, page = obj.text(), obj._repr_html_()
+    # every matrix printed in the text is a table in the page, entry by entry, in the same order
+    blocks = [b for b in obj.lines() if hasattr(b, "items")]
+    entries = [v for b in blocks for p in b.items if not isinstance(p, str) for row in p[1] for v in row]
+    assert _matrix_cells(page) == entries and entries
+    assert all(e in text for e in entries)
+    for line in obj.lines():   # and every line of prose is there as it is
+        if line.strip() and not hasattr(line, "items"):
+            assert html.escape(line) in page, line
+    titles = [p[0] for b in blocks for p in b.items if not isinstance(p, str)]
+    assert all(f"<caption>{html.escape(t)}</caption>" in page for t in titles)
+
+
+def test_layer_bridge_highlights_one_neuron_s_row_everywhere():
+    ex = ns.example("gradients")
+    b = ns.bridge.layer_bridge(ex.net, ex.x, ex.y, 2)
+    page = b.html(neuron=3)
+    hi = re.findall(r"<td class='ns-hi'><span class='ns-num'>(.*?)</span>", page)
+    WT = [f"{v:.4g}" for v in b.W.T[2]]
+    assert hi[:len(WT)] == WT                      # row 3 of (W^(2))ᵀ, the weights leaving neuron 3
+    assert ns.explain.trace.fmt(b.WT_delta[2], 4) in hi and ns.explain.trace.fmt(b.delta[2], 4) in hi
+    assert "<span class='ns-hi'>    i = 3:" in page
+    assert "i = 2:" in page and "<span class='ns-hi'>    i = 2:" not in page
+    with pytest.raises(ValueError, match="neuron"):
+        b.html(neuron=5)
+
+
+def test_quiz_and_its_check_carry_the_numbers_of_their_text():
+    quiz = ns.Quiz(seed=3, sizes=(2, 3, 2), ask="delta")
+    page = quiz._repr_html_()
+    for line in quiz.question.splitlines():
+        for token in re.findall(r"-?\d+\.\d+|—", line):
+            assert token in visible(page)
+    assert html.escape(quiz.prompt) in page
+    wrong = quiz.check(quiz.expected + 1.0)
+    assert "not quite" in wrong._repr_html_() and html.escape(str(wrong)) in wrong._repr_html_()
+    assert "right" in quiz.check(quiz.expected)._repr_html_()
+
+
+def test_twin_and_example_display_the_same_network():
+    ex = ns.example("van-vaerenbergh")
+    ex.net.prune(2, 1, 3)
+    twin = ns.MatrixNetwork.from_network(ex.net)
+    mine, its = ex.net._repr_html_(), twin._repr_html_()
+    edges = re.compile(r"data-edge='([\d,]+)'[^>]*><title>([^<]*)</title>")
+    assert edges.findall(mine) == edges.findall(its) and "11 of 12 (pruned)" in its
+    assert html.escape(repr(twin)) in its
+    page = ex._repr_html_()
+    assert html.escape(ex.title) in page and mine in page
+    for x, y in zip(ex.X, ex.Y):
+        assert ", ".join(f"{v:g}" for v in x) in page and ", ".join(f"{v:g}" for v in y) in page

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..base.html import box, paragraph, table
 from ..core.network import Network
 
 
@@ -33,6 +34,13 @@ class Example:
     def y(self) -> np.ndarray:
         """The first example's target (a class label for cross-entropy)."""
         return self.Y[0]
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the note, the network (its own display) and the batch, one example per row."""
+        rows = [(str(k), ", ".join(f"{v:g}" for v in x), ", ".join(f"{v:g}" for v in np.atleast_1d(y)))
+                for k, (x, y) in enumerate(zip(self.X, self.Y), start=1)]
+        return box(paragraph(f"{self.title}: {self.description}"), self.net._repr_html_(),
+                   table(("example k", "x^(k)", "y^(k)"), rows, caption="the batch X, Y (one example per row)"))
 
 
 # name: (title of the note with its author, description, Network arguments, X, Y)

@@ -57,7 +57,7 @@ def _inline_figure_class():
                 import io
 
                 buf = io.BytesIO()
-                self.savefig(buf, format="png", bbox_inches="tight")
+                self.savefig(buf, format="png")
                 return buf.getvalue()
 
         _INLINE["cls"] = InlineFigure

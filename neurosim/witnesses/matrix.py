@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..base.svg import network_view
 from ..core import optimizers
 from ..core.activations import Activation
 from ..core.losses import Loss
@@ -274,6 +275,14 @@ class MatrixNetwork(Trainable):
         out = self._forward(as_inputs(X, self.sizes[0]).T)
         self._single = False
         return out.T.copy()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: ``repr``, the layer table and the same SVG as the Network's (plain numbers to neurosim.base)."""
+        masks = [self.mask(l) for l in range(1, self.n_layers)]
+        edges = [(l, int(i) + 1, int(j) + 1, float(self.W[l - 1][i, j]))
+                 for l, M in enumerate(masks, start=1) for i, j in np.argwhere(M)]
+        return network_view(self.sizes, [a.name for a in self.activations], [int(M.sum()) for M in masks],
+                            repr(self), edges)
 
     def __repr__(self) -> str:
         hidden = sorted({a.name for a in self.activations[:-1]})

@@ -10,7 +10,7 @@ from ...base.notation import DEFAULT_NOTATION, check_notation, layer_symbol
 from ...core.network import Network
 from ...core.validation import as_inputs, as_targets
 from ..trace import activation_symbol
-from .matrices import side_by_side
+from .matrices import lines_html, side_by_side
 
 # --- a batch in column form -------------------------------------------------------------------------------
 
@@ -42,6 +42,14 @@ class BatchBridge:
         return self.X.shape[1]
 
     def text(self, digits: int = 4) -> str:
+        return "\n".join(self.lines(digits))
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the lines of ``text()`` with every matrix as a table."""
+        return lines_html(self.lines())
+
+    def lines(self, digits: int = 4) -> list[str]:
+        """The lines of ``text()``; the matrix rows among them are :class:`~.matrices.Blocks`."""
         net, n, m = self.net, self.notation, self.m
         lam = net.weight_decay
         lines = [f"A batch of m = {m} examples in column form: X = [x^(1) … x^(m)] is s_1 × m "
@@ -65,14 +73,14 @@ class BatchBridge:
             lines.append(f"  max |column form − engine| = {err:.1e}")
         if self.alsup:
             lines.append("")
-            lines.append(self._alsup_text(digits))
+            lines += self._alsup_lines(digits)
         else:
             lines.append("")
             lines.append("(Alsup's R, S, D, V are for a two-layer network, n_l = 3; this one has "
                          f"n_l = {net.n_layers}: the general Δ form above is the same computation.)")
-        return "\n".join(lines)
+        return lines
 
-    def _alsup_text(self, digits: int) -> str:
+    def _alsup_lines(self, digits: int) -> list[str]:
         al, net, m = self.alsup, self.net, self.m
         c = al["c"]
         out = net.activations[-1]
@@ -99,7 +107,7 @@ class BatchBridge:
         err = max(float(np.max(np.abs(a - b))) for pair, eng in zip(self.alsup_grads, self.engine_grads)
                   for a, b in zip(pair, eng))
         lines.append(f"  max |Alsup's form − engine| = {err:.1e}")
-        return "\n".join(lines)
+        return lines
 
     def __str__(self) -> str:
         return self.text()

@@ -8,9 +8,9 @@ import numpy as np
 
 from ...base.notation import DEFAULT_NOTATION, check_notation, layer_symbol, symbol
 from ...core.network import Network
-from ...core.validation import as_target, check_layer
+from ...core.validation import as_target, check_index, check_layer
 from ..trace import Step, activation_symbol, fmt, trace
-from .matrices import _strip_parens, _t, side_by_side
+from .matrices import _strip_parens, _t, lines_html, side_by_side
 
 # --- one example, one layer --------------------------------------------------------------------------------
 
@@ -47,12 +47,26 @@ class LayerBridge:
     a: np.ndarray | None = None
 
     def text(self, digits: int = 4) -> str:
+        return "\n".join(self.lines(digits))
+
+    def html(self, neuron: int = 1, digits: int = 4) -> str:
+        """The view for Jupyter: the lines of ``text()`` with every matrix as a table, and neuron ``neuron``'s
+        row highlighted wherever the rows are the layer's neurons (its message sum, its δ, its gradients)."""
+        neuron = check_index(neuron, self.net.sizes[self.layer - 1], "neuron", self.layer)
+        return lines_html(self.lines(digits), neuron, f"highlighted: neuron {neuron} of layer {self.layer} "
+                                                      f"(bridge.html(neuron=i) highlights another)")
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def lines(self, digits: int = 4) -> list[str]:
+        """The lines of ``text()``; the matrix rows among them are :class:`~.matrices.Blocks`."""
         L, n, net = self.layer, self.notation, self.net
         out_layer = L == net.n_layers
         act = net.activations[L - 2]
         fname = activation_symbol(act)
         d, z = layer_symbol("delta", L, notation=n), layer_symbol("z", L, notation=n)
-        engine = ["  engine:", (f"{d} of the neurons", self.delta)]
+        engine = ["  engine:", (f"{d} of the neurons", self.delta, "i")]
         lines = [f"Layer {L} ({net.sizes[L - 1]} neurons), one example, vectors as columns:"]
         if not out_layer:
             W, dn = layer_symbol("W", L, notation=n), layer_symbol("delta", L + 1, notation=n)
@@ -71,11 +85,11 @@ class LayerBridge:
                 lines.append(f"    i = {i}: {msgs} = {nums} = {fmt(self.message_sums[i - 1], digits + 2)}")
                 lines.append(f"           row {i} of {_t(W)} {dn} = {fmt(WT[i - 1], digits + 2)}")
             lines.append("")
-            lines.append(side_by_side([(_t(W), self.W.T), "·", (dn, self.delta_next), "=",
-                                       (f"{_t(W)} {dn}", WT)], digits))
+            lines.append(side_by_side([(_t(W), self.W.T, "i"), "·", (dn, self.delta_next), "=",
+                                       (f"{_t(W)} {dn}", WT, "i")], digits))
             lines.append("")
-            lines.append(side_by_side([(f"{_t(W)} {dn}", WT), "∘", (f"{fname}′({z})", self.fprime), "=",
-                                       (d, self.delta_matrix), *engine], digits))
+            lines.append(side_by_side([(f"{_t(W)} {dn}", WT, "i"), "∘", (f"{fname}′({z})", self.fprime, "i"), "=",
+                                       (d, self.delta_matrix, "i"), *engine], digits))
         else:
             a, y = layer_symbol("a", L, notation=n), "y"
             lines.append("  Per neuron (the trace):")
@@ -84,13 +98,13 @@ class LayerBridge:
             lines.append("")
             if self.fprime is None:
                 lines.append(f"  paired loss ({net.loss.name}): {d} = {a} − y, the f′ factor cancels")
-                lines.append(side_by_side([(a, self.a), "−", (y, self.target), "=", (d, self.delta_matrix),
-                                           "  engine:", (f"{d} of the neurons", self.delta)], digits))
+                lines.append(side_by_side([(a, self.a, "i"), "−", (y, self.target, "i"), "=",
+                                           (d, self.delta_matrix, "i"), *engine], digits))
             else:
                 lines.append(f"  {d} = ∂J/∂{a} ∘ {fname}′({z})   ({net.loss.name}: ∂J/∂a = "
                              f"{net.loss.grad_formula.format(a='a', y='y')})")
-                lines.append(side_by_side([(f"∂J/∂{a}", self.dJda), "∘", (f"{fname}′({z})", self.fprime), "=",
-                                           (d, self.delta_matrix), *engine], digits))
+                lines.append(side_by_side([(f"∂J/∂{a}", self.dJda, "i"), "∘", (f"{fname}′({z})", self.fprime, "i"),
+                                           "=", (d, self.delta_matrix, "i"), *engine], digits))
         lines.append(f"  max |matrix − engine| = {np.max(np.abs(self.delta_matrix - self.delta)):.1e}")
         lines.append("")
         Wp = layer_symbol("W", L - 1, notation=n)
@@ -100,15 +114,15 @@ class LayerBridge:
                      f"{symbol('delta', L, 1, notation=n).replace('_1', '_i')}·"
                      f"{symbol('a', L - 1, 1, notation=n).replace('_1', '_j')} of the trace"
                      + ("; pruned connections (0 in the mask M) have no gradient" if pruned else ""))
-        items = [(d, self.delta), "·", (_t(ap), self.a_prev[None, :]), "="]
+        items = [(d, self.delta, "i"), "·", (_t(ap), self.a_prev[None, :]), "="]
         if pruned:
-            items[-1:] = ["∘", ("M", self.mask.astype(float)), "="]
-        items += [(f"∂J/∂{Wp}", self.outer)]
+            items[-1:] = ["∘", ("M", self.mask.astype(float), "i"), "="]
+        items += [(f"∂J/∂{Wp}", self.outer, "i")]
         lines.append(side_by_side(items, digits))
         bp = layer_symbol("b", L - 1, notation=n)
         lines.append(f"  max |outer product − the Connections' gradients| = "
                      f"{np.max(np.abs(self.outer - self.grad_W)):.1e};  ∂J/∂{bp} = {d}")
-        return "\n".join(lines)
+        return lines
 
     def __str__(self) -> str:
         return self.text()

@@ -11,7 +11,7 @@ from ...core.activations import get_activation
 from ...core.network import Network
 from ...core.validation import as_input, as_target, check_layer
 from ..trace import activation_symbol
-from .matrices import _t, side_by_side
+from .matrices import _t, lines_html, side_by_side
 
 # --- Tong Wu's "why?"s, numerically ------------------------------------------------------------------------
 
@@ -59,6 +59,14 @@ class WhyView:
     chain: np.ndarray
 
     def text(self, digits: int = 4) -> str:
+        return "\n".join(self.lines(digits))
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the lines of ``text()`` with every matrix as a table."""
+        return lines_html(self.lines())
+
+    def lines(self, digits: int = 4) -> list[str]:
+        """The lines of ``text()``; the matrix rows among them are :class:`~.matrices.Blocks`."""
         net, n, l = self.net, self.notation, self.layer
         n_l = net.n_layers
         out = net.activations[-1]
@@ -104,7 +112,7 @@ class WhyView:
         lines.append(side_by_side([(f"∂{z}/∂{a} (finite differences)", self.dz_da), "=", (W, self.W)], digits))
         lines.append(side_by_side([(_t(f"∂{z}/∂{a}"), self.dz_da.T), "·", (d, self.delta_next), "=",
                                    (f"{_t(W)} {d}", self.chain)], digits))
-        return "\n".join(lines)
+        return lines
 
     def __str__(self) -> str:
         return self.text()

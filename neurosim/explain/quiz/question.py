@@ -26,13 +26,12 @@ from ...core.activations import Activation
 from ...core.network import Network
 from ...core.validation import as_input, as_target, check_number
 from .mistakes import _BACKWARD_SLIPS, _FORWARD_SLIPS, MISTAKES, Mistake, _hand_pass, _Values
-from .table import format_table
+from .table import check_html, format_html, format_table
 
 KINDS = ("z", "a", "delta", "grad")
 ASK_CHOICES = (*KINDS, "any")
 # Below this magnitude the relative tolerance turns absolute (see the module docstring).
 _FLOOR = 0.01
-
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,9 @@ class Check:
         lines.append(self.diagnosis or "No mistake in the catalogue gives your number; compare your steps "
                                        "with the worked solution.")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return check_html(str(self), self.correct)
 
 
 def close(answer: float, value: float, tol: float) -> bool:
@@ -316,6 +318,10 @@ class Quiz:
 
     def __str__(self) -> str:
         return self.question
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the table's entries as HTML tables, then the request with the asked symbol typeset."""
+        return format_html(self.net, self.x, self.y, self.prompt, self.mathtext.strip("$"))
 
     def __repr__(self) -> str:
         return f"Quiz({self.symbol} on {self.net!r}, seed={self.seed!r})"
