@@ -4,6 +4,7 @@ Every neuron is a :class:`Neuron`, every weight a :class:`Connection`, held in a
 Van Vaerenbergh's indexing (W_ij^(l) runs from neuron j of layer l to neuron i of layer l + 1).
 """
 
+from .base.limits import LimitError
 from .base.version import __version__
 from .core.activations import Activation
 from .core.graph import Connection, Neuron
@@ -33,6 +34,7 @@ __all__ = [
     "DivergenceError",
     "EquivalenceReport",
     "GradientCheckReport",
+    "LimitError",
     "Loss",
     "MatrixNetwork",
     "Momentum",

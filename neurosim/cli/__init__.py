@@ -7,8 +7,11 @@ Exit status: 0 success, 1 a check found a mismatch, 2 bad arguments or input.
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib
+import os
 import sys
+import warnings
 
 from ..base.version import __version__
 
@@ -16,8 +19,15 @@ from ..base.version import __version__
 COMMANDS = ["demo", "step", "bridge", "check", "animate", "train", "bench", "quiz"]
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with a two-line error (the problem, then where the help is) instead of the whole usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}\nRun '{self.prog} --help' for the options.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="neurosim",
         description="Backpropagation one neuron at a time: every neuron computes its own z, a and δ.",
         epilog="Run 'neurosim COMMAND --help' for the options of a command.",
@@ -36,12 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
+    from .common import refuse_empty
+
+    refuse_empty(parser._subparsers._group_actions[0].choices[args.command], args)
     try:
-        return int(args.run(args) or 0)
-    except (ValueError, TypeError) as exc:
+        # Every result the commands print is checked for NaN and inf where it matters, so numpy's
+        # RuntimeWarnings (overflow in exp, …) would only print a stack-less line before the clean message.
+        with warnings.catch_warnings(), _quiet_numpy():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return int(args.run(args) or 0)
+    except (ValueError, TypeError, OverflowError, csv.Error) as exc:
         # Library errors name the parameter and what was expected: show them without a traceback.
-        print(f"neurosim {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return _error(args.command, exc)
     except BrokenPipeError:
         return 0
     except OSError as exc:
@@ -49,6 +65,27 @@ def main(argv: list[str] | None = None) -> int:
         where = f" {exc.filename!r}" if exc.filename else ""
         print(f"neurosim {args.command}: error: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except (RecursionError, MemoryError) as exc:
+        return _error(args.command, exc, f"{type(exc).__name__}: the input is too large or too deeply nested"
+                      " (see 'Limits' in docs/api.md)")
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
+
+
+def _error(command: str, exc: BaseException, text: str | None = None) -> int:
+    """Print one short error (at most two lines, 400 characters) and return exit status 2.
+    NEUROSIM_DEBUG=1 re-raises, for the traceback."""
+    if os.environ.get("NEUROSIM_DEBUG"):
+        raise exc
+    text = " ".join((text or str(exc) or type(exc).__name__).split())
+    if len(text) > 400:
+        text = text[:397] + "..."
+    print(f"neurosim {command}: error: {text}", file=sys.stderr)
+    return 2
+
+
+def _quiet_numpy():
+    import numpy as np
+
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")

@@ -109,6 +109,10 @@ def run(args: argparse.Namespace) -> int:
         torch_too = ", finite differences and torch autograd" if args.torch else " and finite differences"
         print(f"result: OK — the scalar engine, the matrix twin{torch_too} agree.")
         return 0
+    if not grad.finite:
+        print(f"result: J(W,b) = {grad.cost} is not finite, so the gradients cannot be checked (an overflow, "
+              "not a wrong f′).")
+        return 1
     failed = [name for name, r in checks if not r.ok]
     print(f"result: MISMATCH in {' and '.join(failed)}.")
     return 1

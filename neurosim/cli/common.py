@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..base.limits import check_memory, excerpt
 from ..core.activations import ACTIVATIONS, ALIASES
 from ..core.losses import LOSSES
 from ..core.network import Network
@@ -29,7 +30,7 @@ def _number(text: str, convert, ok, expected: str):
     except ValueError:
         value = None
     if value is None or not ok(value):
-        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {excerpt(text)}")
     return value
 
 
@@ -60,7 +61,7 @@ def significant_digits(text: str) -> int:
     except ValueError:
         value = None
     if value is None or not 1 <= value <= MAX_DIGITS:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_DIGITS}, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_DIGITS}, got {excerpt(text)}")
     return value
 
 
@@ -87,20 +88,39 @@ def figure_formats() -> set[str]:
     return set(Figure().canvas.get_supported_filetypes())
 
 
+def _items(text: str, example: str) -> list[str]:
+    """The comma-separated items of ``text``; an empty value or an empty item (',' or '3,,2') is an error."""
+    items = text.replace(" ", "").split(",")
+    if not text.strip() or not all(items):
+        what = "an empty value" if not text.strip() else f"an empty item in {excerpt(text)}"
+        raise argparse.ArgumentTypeError(f"expected comma-separated values such as {example}; got {what}")
+    return items
+
+
 def int_list(text: str) -> list[int]:
     """argparse type for '3,4,2'."""
     try:
-        return [int(s) for s in text.replace(" ", "").split(",") if s]
+        return [int(s) for s in _items(text, "3,4,2")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected whole numbers such as 3,4,2; got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected whole numbers such as 3,4,2; got {excerpt(text)}") from None
 
 
 def float_list(text: str) -> list[float]:
     """argparse type for '0.5,-0.2,0.1'."""
     try:
-        return [float(s) for s in text.replace(" ", "").split(",") if s]
+        return [float(s) for s in _items(text, "0.5,-0.2")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected numbers such as 0.5,-0.2; got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected numbers such as 0.5,-0.2; got {excerpt(text)}") from None
+
+
+def refuse_empty(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """An option given an empty value ('--load ""', '--sizes ""') is an error, never "use the default"."""
+    for action in parser._actions:
+        if not action.option_strings or action.dest not in vars(args):
+            continue
+        value = getattr(args, action.dest)
+        if (isinstance(value, str) and not value.strip() and value != action.default) or value == []:
+            parser.error(f"argument {'/'.join(action.option_strings)}: expected a value, got an empty one")
 
 
 def add_network_options(parser: argparse.ArgumentParser, example_option: bool = True):
@@ -110,10 +130,10 @@ def add_network_options(parser: argparse.ArgumentParser, example_option: bool = 
         g.add_argument("--example", choices=NAMES, default=None,
                        help=f"a source note's network (default: {DEFAULT})")
     g.add_argument("--sizes", type=int_list, metavar="S1,S2,...", help="layer widths, input first, e.g. 3,4,2")
-    acts = sorted([*ACTIVATIONS, *ALIASES])
+    acts = sorted(a for a in [*ACTIVATIONS, *ALIASES] if a != "softmax")
     g.add_argument("--activation", metavar="NAME",
                    help=f"with --sizes: hidden activation(s), one name or one per hidden layer comma-separated "
-                        f"({', '.join(acts)}; default: sigmoid)")
+                        f"({', '.join(acts)}; softmax: output only, see --output; default: sigmoid)")
     g.add_argument("--output", metavar="NAME", help="with --sizes: output activation (default: as the loss needs)")
     g.add_argument("--loss", choices=sorted(LOSSES), help="with --sizes: the loss (default: half_sse)")
     g.add_argument("--weight-decay", type=nonnegative_float, metavar="λ",
@@ -220,6 +240,8 @@ def example_from_args(args: argparse.Namespace, net: Network, X: np.ndarray, Y: 
 
 def random_batch(net: Network, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """m random examples for ``net``: X uniform in [-1, 1]; Y class labels, {0, 1} or values in [0, 1]."""
+    # The commands keep z, a and δ of every neuron for every example: refuse a batch that cannot fit.
+    check_memory(m * sum(net.sizes) * 32, "--batch", f"{excerpt(m)} examples of a {len(net.sizes)}-layer network")
     rng = np.random.default_rng(seed + 1)
     X = np.round(rng.uniform(-1, 1, (m, net.sizes[0])), 2)
     k = net.sizes[-1]

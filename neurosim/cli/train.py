@@ -247,6 +247,10 @@ def run(args: argparse.Namespace) -> int:
     X = task.X
     if args.standardize:
         mean, std = X.mean(axis=0), X.std(axis=0)
+        if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(std))):
+            j = int(np.argmax(~(np.isfinite(mean) & np.isfinite(std))))
+            raise ValueError(f"--standardize: the mean or standard deviation of input column {j + 1} overflows "
+                             "to inf (values near 1e308); rescale that column before training")
         X = (X - mean) / np.where(std > 0, std, 1.0)
         task.X = X
         print("inputs standardized: mean " + ", ".join(f"{u:.4g}" for u in mean)

@@ -12,10 +12,14 @@ only as the output activation with the ``"cross_entropy"`` loss, where δ = p �
 from __future__ import annotations
 
 import math
+import numbers
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from ..base.limits import excerpt
 
 Number = float | np.ndarray
 
@@ -44,10 +48,39 @@ class Activation:
         for label in ("f", "df"):
             if not callable(getattr(self, label)):
                 raise TypeError(f"Activation {label}: expected a callable, got {getattr(self, label)!r}")
+        if self.elementwise:
+            for label in ("f", "df"):
+                _probe(self.name, label, getattr(self, label))
         if self.f_scalar is None:
             object.__setattr__(self, "f_scalar", lambda z, f=self.f: float(f(z)))
         if self.df_scalar is None:
             object.__setattr__(self, "df_scalar", lambda z, df=self.df: float(df(z)))
+
+
+_PROBE = np.array([-1.5, 0.0, 0.5, 2.0])
+
+
+def _probe(name: str, label: str, fn: Callable) -> None:
+    """Call ``fn`` once on a float and once on a small array, so that a wrong signature, a non-number or a
+    wrong shape is reported now, naming the activation, instead of deep inside a pass."""
+    who = f"Activation {name!r}: {label}"
+    for z in (0.5, _PROBE.copy()):
+        what = "the float 0.5" if isinstance(z, float) else f"an array of shape {z.shape}"
+        try:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out = fn(z)
+        except Exception as exc:   # any failure of user code: say where it happened
+            raise TypeError(f"{who}(z) must accept a float and a numpy array (elementwise); called with {what} "
+                            f"it raised {type(exc).__name__}: {str(exc)[:160]}") from exc
+        arr = np.asarray(out) if isinstance(out, numbers.Real | np.ndarray | np.generic) else None
+        if arr is None or arr.dtype.kind not in "fiub":
+            raise TypeError(f"{who}(z) must return real numbers; called with {what} it returned "
+                            f"{type(out).__name__} {excerpt(out)}")
+        expected = () if isinstance(z, float) else z.shape
+        if arr.shape != expected and not (isinstance(z, float) and arr.size == 1):
+            raise ValueError(f"{who}(z) must work elementwise: called with {what} it returned shape {arr.shape}, "
+                             f"expected {expected}")
 
 
 # --- sigmoid: σ(z) = 1 / (1 + e^(−z)),  σ′(z) = σ(z)(1 − σ(z)) ---------------------------------

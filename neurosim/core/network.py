@@ -169,6 +169,7 @@ class Network(Trainable):
 
     def mask(self, l: int) -> np.ndarray:
         """Boolean (s_{l+1}, s_l): True where the connection W_ij^(l) exists, False where it was pruned."""
+        l = check_layer(l, self.n_layers, last=self.n_layers - 1)
         M = np.zeros((self.sizes[l], self.sizes[l - 1]), dtype=bool)
         for c in self.connections(l):
             M[c.i - 1, c.j - 1] = True

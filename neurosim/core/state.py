@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..base.limits import excerpt
 from . import optimizers
 from .activations import is_builtin
 
@@ -78,16 +79,16 @@ def read_header(data, source: str = "the data") -> dict:
     (``sizes``, ``activation``, ``output``, ``loss``, ``weight_decay``)."""
     bad = malformed(source)
     _require(isinstance(data, dict), f"{bad} expected a JSON object, got {type(data).__name__}")
-    _require(data.get("format") == FORMAT, f"{bad} 'format' should be {FORMAT!r}, got {data.get('format')!r}")
+    _require(data.get("format") == FORMAT, f"{bad} 'format' should be {FORMAT!r}, got {excerpt(data.get('format'))}")
     _require(data.get("version") == VERSION,
-             f"{bad} unsupported 'version' {data.get('version')!r} (expected {VERSION})")
+             f"{bad} unsupported 'version' {excerpt(data.get('version'))} (expected {VERSION})")
     for key in FIELDS:
         _require(key in data, f"{bad} the field {key!r} is missing")
     sizes, acts = data["sizes"], data["activations"]
     _require(isinstance(sizes, list) and all(isinstance(s, int) and not isinstance(s, bool) for s in sizes),
-             f"{bad} 'sizes' should be a list of whole numbers, got {sizes!r}")
+             f"{bad} 'sizes' should be a list of whole numbers, got {excerpt(sizes)}")
     _require(isinstance(acts, list) and len(acts) == len(sizes) - 1 and all(isinstance(a, str) for a in acts),
-             f"{bad} 'activations' should list {len(sizes) - 1} names (layers 2 … {len(sizes)}), got {acts!r}")
+             f"{bad} 'activations' should list {len(sizes) - 1} names (layers 2 … {len(sizes)}), got {excerpt(acts)}")
     return {"sizes": sizes, "activation": acts[:-1], "output": acts[-1], "loss": data["loss"],
             "weight_decay": data["weight_decay"], "init": data.get("init", "auto")}
 
@@ -103,7 +104,8 @@ def fill_parameters(net, data: dict, source: str = "the data") -> None:
     _require(isinstance(pruned, list), f"{bad} 'pruned' should be a list of [l, i, j]")
     try:
         for entry in pruned:
-            _require(isinstance(entry, list) and len(entry) == 3, f"{bad} 'pruned' entry {entry!r} is not [l, i, j]")
+            _require(isinstance(entry, list) and len(entry) == 3,
+                     f"{bad} 'pruned' entry {excerpt(entry)} is not [l, i, j]")
             net.prune(*entry)
         for l in range(1, net.n_layers):
             net.set_weights(l, _array(data["weights"][l - 1], f"weights[{l - 1}]", bad))
@@ -141,5 +143,7 @@ def _fill_optimizer(net, data, bad: str) -> None:
 def _array(value, name: str, bad: str) -> np.ndarray:
     try:
         return np.array(value, dtype=float)
+    except OverflowError:
+        raise ValueError(f"{bad} {name} holds a number too large for a float (beyond about 1.8e308)") from None
     except (TypeError, ValueError):
         raise ValueError(f"{bad} {name} is not a rectangular array of numbers") from None

@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from .optimizers import Optimizer, as_optimizer
-from .validation import as_inputs, as_targets, check_number
+from .validation import as_inputs, as_targets, check_callback, check_number, check_seed
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
 
@@ -83,11 +83,25 @@ class Trainable:
 
     def set_parameters(self, params: Parameters) -> None:
         """Set every W^(l) and b^(l) from a list like the one ``parameters()`` returns."""
-        if len(params) != self.n_layers - 1:
-            raise ValueError(f"params: expected {self.n_layers - 1} (W, b) pairs, got {len(params)}")
+        params = check_parameter_list(params, self.n_layers)
         for l, (W, b) in enumerate(params, start=1):
             self.set_weights(l, W)
             self.set_biases(l, b)
+
+
+def check_parameter_list(params, n_layers: int) -> list:
+    """``params`` as a list of n_l − 1 (W, b) pairs, as ``parameters()`` returns."""
+    if isinstance(params, (str, bytes)) or not hasattr(params, "__len__") or not hasattr(params, "__iter__"):
+        raise TypeError(f"params: expected a list of {n_layers - 1} (W, b) pairs as net.parameters() returns, "
+                        f"got {type(params).__name__}")
+    params = list(params)
+    if len(params) != n_layers - 1:
+        raise ValueError(f"params: expected {n_layers - 1} (W, b) pairs, got {len(params)}")
+    for l, pair in enumerate(params, start=1):
+        if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise ValueError(f"params: entry {l - 1} should be the pair (W^({l}), b^({l})), got "
+                             f"{type(pair).__name__}")
+    return params
 
 
 def _check_count(value, name: str, minimum: int = 1) -> int:
@@ -117,10 +131,11 @@ def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed
     X, T = model._check_data(X, Y)
     epochs = _check_count(epochs, "epochs")
     lr = check_number(lr, "lr", positive=True)
-    model._use_optimizer(optimizer)
     m = X.shape[0]
     batch = m if batch_size is None else min(_check_count(batch_size, "batch_size"), m)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
+    check_callback(callback)
+    model._use_optimizer(optimizer)
     show = sys.stderr.isatty() if progress is None else bool(progress)
     history: list[float] = []
     last_shown = 0.0
@@ -128,10 +143,13 @@ def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed
         saved = model.parameters()
         order = rng.permutation(m) if batch < m else np.arange(m)
         with np.errstate(over="ignore", invalid="ignore"):
-            for start in range(0, m, batch):
-                rows = order[start:start + batch]
-                model._step(X[rows], T[rows], lr)
-            cost = model._cost(X, T)
+            try:
+                for start in range(0, m, batch):
+                    rows = order[start:start + batch]
+                    model._step(X[rows], T[rows], lr)
+                cost = model._cost(X, T)
+            except OverflowError:   # Python float arithmetic (x ** 2) raises where numpy would give inf
+                cost = float("inf")
         if not (np.isfinite(cost) and _finite(model.parameters())):
             model.set_parameters(saved)
             model.reset_optimizer()

@@ -8,30 +8,70 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..base.limits import check_memory, excerpt
 from .activations import Activation, get_activation
 from .losses import Loss, get_loss
 
+# What one Connection and one Neuron cost in the scalar engine (objects, graph dicts, the engine's lists),
+# measured with tracemalloc and rounded up: the memory estimate behind NEUROSIM_MAX_MEMORY.
+BYTES_PER_CONNECTION = 400
+BYTES_PER_NEURON = 1500
+
+
+def network_bytes(sizes: Sequence[int]) -> int:
+    """The estimated memory of a scalar-engine network with these layer widths (an exact int, never a float)."""
+    connections = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    return connections * BYTES_PER_CONNECTION + sum(sizes) * BYTES_PER_NEURON
+
 
 def check_sizes(sizes: Sequence[int]) -> list[int]:
-    """[s_1, …, s_{n_l}]: at least two layers, each a whole number >= 1."""
+    """[s_1, …, s_{n_l}]: at least two layers, each a whole number >= 1, and a network that fits the memory
+    limit (``NEUROSIM_MAX_MEMORY``, see :mod:`neurosim.base.limits`)."""
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence | np.ndarray):
-        raise TypeError(f"sizes: expected a list of layer widths such as [3, 4, 2], got {sizes!r}")
+        raise TypeError(f"sizes: expected a list of layer widths such as [3, 4, 2], got {excerpt(sizes)}")
     sizes = list(sizes)
     if len(sizes) < 2:
-        raise ValueError(f"sizes: expected at least 2 layers (input and output), got {sizes!r}")
+        raise ValueError(f"sizes: expected at least 2 layers (input and output), got {excerpt(sizes)}")
     for l, s in enumerate(sizes, start=1):
         if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1:
-            raise ValueError(f"sizes: layer {l} must have a whole number >= 1 of neurons, got {s!r}")
-    return [int(s) for s in sizes]
+            raise ValueError(f"sizes: layer {l} must have a whole number >= 1 of neurons, got {excerpt(s)}")
+    sizes = [int(s) for s in sizes]
+    check_memory(network_bytes(sizes), "sizes",
+                 f"a network of {len(sizes)} layers with {excerpt(sum(sizes))} neurons and "
+                 f"{excerpt(sum(a * b for a, b in zip(sizes, sizes[1:])))} connections")
+    return sizes
 
 
 def check_number(value, name: str, *, positive: bool = False) -> float:
     """A finite real number, >= 0 (or > 0 with ``positive``)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise ValueError(f"{name}: expected a finite number, got {value!r}")
-    if value < 0 or (positive and value == 0):
-        raise ValueError(f"{name}: expected a {'positive' if positive else 'non-negative'} number, got {value!r}")
-    return float(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name}: expected a finite number, got {excerpt(value)}")
+    try:
+        number = float(value)
+    except OverflowError:   # a Python int beyond 1.8e308
+        raise ValueError(f"{name}: expected a finite number, got {excerpt(value)}, too large for a float") from None
+    if not np.isfinite(number):
+        raise ValueError(f"{name}: expected a finite number, got {excerpt(value)}")
+    if number < 0 or (positive and number == 0):
+        raise ValueError(f"{name}: expected a {'positive' if positive else 'non-negative'} number, "
+                         f"got {excerpt(value)}")
+    return number
+
+
+def check_seed(seed, name: str = "seed") -> int | None:
+    """``None`` or a whole number >= 0: what numpy's generators take as a seed."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"{name}: expected None or a whole number >= 0, got {excerpt(seed)}")
+    return int(seed)
+
+
+def check_callback(callback, name: str = "callback") -> None:
+    """``None`` or something callable."""
+    if callback is not None and not callable(callback):
+        raise TypeError(f"{name}: expected None or a function callback(epoch, cost), got {type(callback).__name__} "
+                        f"{excerpt(callback)}")
 
 
 def check_layer(l, n_layers: int, name: str = "l", *, first: int = 1, last: int | None = None) -> int:
@@ -80,15 +120,44 @@ def resolve_activations(activation, output, loss: str | Loss, n_layers: int) -> 
 
 
 def as_array(value, name: str) -> np.ndarray:
-    """``value`` as a float array with every entry finite."""
+    """``value`` as a float array with every entry finite; complex numbers and integers beyond the range of a
+    float are refused rather than truncated or overflowed."""
     try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: expected numbers, got {type(value).__name__} that is not numeric") from None
+        raw = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name}: expected a rectangular array of numbers, got {type(value).__name__} "
+                         f"{excerpt(value)}") from None
+    if raw.dtype.kind == "c":
+        raise TypeError(f"{name}: expected real numbers, got complex values ({excerpt(raw)})")
+    if raw.dtype.kind == "O":
+        _check_objects(raw, name)
+    try:
+        arr = np.asarray(raw, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name}: expected numbers, got {type(value).__name__} that is not numeric: "
+                         f"{excerpt(value)}") from None
     if not np.all(np.isfinite(arr)):
         bad = tuple(int(k) for k in np.argwhere(~np.isfinite(arr))[0])
         raise ValueError(f"{name}: contains NaN or inf (first at index {bad}: {arr[bad]})")
     return arr
+
+
+def _fits_float(v: numbers.Integral) -> bool:
+    try:
+        float(v)
+    except OverflowError:
+        return False
+    return True
+
+
+def _check_objects(raw: np.ndarray, name: str) -> None:
+    """The entries numpy could not type: name the first complex one or the first int too big for a float."""
+    for index, v in np.ndenumerate(raw):
+        if isinstance(v, complex | np.complexfloating):
+            raise TypeError(f"{name}: expected real numbers, got the complex value {excerpt(v)} at index {index}")
+        if isinstance(v, numbers.Integral) and not _fits_float(v):
+            raise ValueError(f"{name}: entry {index} is {excerpt(int(v))}, too large for a float "
+                             "(the largest is about 1.8e308)")
 
 
 def as_inputs(X, n_in: int, name: str = "X") -> np.ndarray:

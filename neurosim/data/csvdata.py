@@ -1,9 +1,12 @@
 """A user's own data from a CSV file: ``read_csv(path, target)`` -> :class:`CSVData` in the API's row layout.
 
 The first line names the columns. Every other column than ``target`` is an input; every input value
-must be a finite number. The target column holds numbers, or text class names (then every value must
-be text). Blank lines and lines starting with ``#`` are skipped. Every problem is a ValueError that
-names the file, the line (1-based, as an editor shows it) and the column.
+must be a finite number. A record is one line: a quoted field may hold the delimiter but not a line break,
+and a quote left open is an error. At most ``NEUROSIM_MAX_FILE_SIZE`` bytes are read (see
+:mod:`neurosim.base.limits`) and a field may hold at most ``csv.field_size_limit()`` characters (131,072).
+The target column holds numbers, or text class names (then every value must be text). Blank lines and
+lines starting with ``#`` are skipped. Every problem is a ValueError that names the file, the line (1-based,
+as an editor shows it) and the column.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from dataclasses import dataclass
 from os import PathLike
 
 import numpy as np
+
+from ..base.files import read_text
+from ..base.limits import excerpt
 
 
 @dataclass
@@ -53,20 +59,42 @@ def _delimiter(header: str) -> str:
     return ","
 
 
+def _names(columns: list[str], quote: bool = False) -> str:
+    """The column names for a message: at most 8, each cut to 40 characters."""
+    shown = [c if len(c) <= 40 else c[:37] + "..." for c in columns[:8]]
+    more = f", … ({len(columns)} in all)" if len(columns) > 8 else ""
+    return ", ".join(repr(c) if quote else c for c in shown) + more
+
+
+def _fields(line: str, delim: str, name: str, n: int) -> list[str]:
+    """The fields of one line; a quote left open or an over-long field is a ValueError naming the line."""
+    try:
+        return next(csv.reader([line], delimiter=delim, strict=True))
+    except csv.Error as exc:
+        problem = str(exc)
+    if "field limit" in problem:
+        raise ValueError(f"csv: {name}, line {n}: a field is longer than {csv.field_size_limit():,} characters, "
+                         "the most a CSV field may hold") from None
+    if "end of data" in problem:
+        raise ValueError(f"csv: {name}, line {n}: a quoted field is not closed (a \" without its partner) in "
+                         f"{excerpt(line)}") from None
+    # Strict mode also refuses text after a closing quote ("b" ,c); read such a line leniently, as before.
+    return next(csv.reader([line], delimiter=delim))
+
+
 def read_csv(path: str | PathLike, target: str) -> CSVData:
     """Read ``path``; ``target`` is the name of the column to predict, the other columns are the inputs."""
     name = str(path)
     try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            text = fh.read()
+        text = read_text(path, "CSV file")
     except FileNotFoundError:
-        raise ValueError(f"csv: no such file {name!r}") from None
+        raise ValueError(f"csv: no such file {excerpt(name)}") from None
     except IsADirectoryError:
-        raise ValueError(f"csv: {name!r} is a directory, not a CSV file") from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"csv: {name!r} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise ValueError(f"csv: {excerpt(name)} is a directory, not a CSV file") from None
+    except ValueError as exc:   # not UTF-8, or over the size limit (LimitError keeps its type)
+        raise type(exc)(f"csv: {exc}") from None
     except OSError as exc:
-        raise ValueError(f"csv: cannot read {name!r}: {exc.strerror or exc}") from None
+        raise ValueError(f"csv: cannot read {excerpt(name)}: {exc.strerror or exc}") from None
 
     rows = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
             if line.strip() and not line.lstrip().startswith("#")]
@@ -74,17 +102,16 @@ def read_csv(path: str | PathLike, target: str) -> CSVData:
         raise ValueError(f"csv: {name!r} is empty; expected a header line naming the columns, then data lines")
     header_line, header_text = rows[0]
     delim = _delimiter(header_text)
-    parsed = [(n, [f.strip() for f in fields])
-              for (n, _), fields in zip(rows, csv.reader([line for _, line in rows], delimiter=delim))]
+    parsed = [(n, [f.strip() for f in _fields(line, delim, name, n)]) for n, line in rows]
     _, columns = parsed[0]
     for k, col in enumerate(columns):
         if not col:
             raise ValueError(f"csv: {name}, line {header_line}: column {k + 1} of the header has no name")
         if col in columns[:k]:
-            raise ValueError(f"csv: {name}, line {header_line}: column name {col!r} appears twice in the header")
+            raise ValueError(f"csv: {name}, line {header_line}: column name {excerpt(col)} appears twice in the header")
     if target not in columns:
-        raise ValueError(f"csv: {name}, line {header_line}: no column {target!r} for --target; "
-                         f"the header names {', '.join(repr(c) for c in columns)}")
+        raise ValueError(f"csv: {name}, line {header_line}: no column {excerpt(target)} for --target; "
+                         f"the header names {_names(columns, quote=True)}")
     if len(columns) < 2:
         raise ValueError(f"csv: {name}, line {header_line}: only the target column {target!r}; "
                          "expected at least one input column besides it")
@@ -98,7 +125,7 @@ def read_csv(path: str | PathLike, target: str) -> CSVData:
     raw_target: list[str] = []
     for r, (n, fields) in enumerate(data):
         if len(fields) != len(columns):
-            raise ValueError(f"csv: {name}, line {n}: expected {len(columns)} fields ({', '.join(columns)}), "
+            raise ValueError(f"csv: {name}, line {n}: expected {len(columns)} fields ({_names(columns)}), "
                              f"got {len(fields)}")
         c = 0
         for k, field in enumerate(fields):
@@ -107,8 +134,8 @@ def read_csv(path: str | PathLike, target: str) -> CSVData:
                 continue
             value = _number(field)
             if value is None or not math.isfinite(value):
-                what = "an empty field" if not field else repr(field)
-                raise ValueError(f"csv: {name}, line {n}, column {columns[k]!r}: expected a finite number, "
+                what = "an empty field" if not field else excerpt(field)
+                raise ValueError(f"csv: {name}, line {n}, column {excerpt(columns[k])}: expected a finite number, "
                                  f"got {what}")
             X[r, c] = value
             c += 1
@@ -133,4 +160,4 @@ def _target_column(values: list[str], lines: list[int], name: str, target: str) 
     if not values[k]:
         raise ValueError(f"csv: {name}, line {lines[k]}, column {target!r}: the target is empty")
     expected = "a number (the other targets are numbers)" if odd_is_text else "a class name (the others are text)"
-    raise ValueError(f"csv: {name}, line {lines[k]}, column {target!r}: expected {expected}, got {values[k]!r}")
+    raise ValueError(f"csv: {name}, line {lines[k]}, column {target!r}: expected {expected}, got {excerpt(values[k])}")

@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..base.limits import check_memory, excerpt
 from ..core.validation import check_number
 
 Dataset = tuple[np.ndarray, np.ndarray]
@@ -35,9 +36,15 @@ _XOR_CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 _XOR_LABELS = np.array([0, 1, 1, 0])
 
 
-def _count(value, name: str, minimum: int) -> int:
+# Memory per example while a set is made: a few float64 columns, the label, the noise and the row order.
+BYTES_PER_EXAMPLE = 80
+
+
+def _count(value, name: str, minimum: int, width: int = 2) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name}: expected a whole number >= {minimum}, got {value!r}")
+        raise ValueError(f"{name}: expected a whole number >= {minimum}, got {excerpt(value)}")
+    if name == "m":   # the number of examples: refuse before numpy tries to allocate terabytes
+        check_memory(int(value) * BYTES_PER_EXAMPLE * max(1, width // 2), "m", f"{excerpt(int(value))} examples")
     return int(value)
 
 
@@ -57,7 +64,11 @@ def _split(m: int, k: int) -> list[int]:
 def _finish(X: np.ndarray, labels: np.ndarray, noise: float, rng: np.random.Generator,
             order_rng: np.random.Generator, shuffle: bool) -> Dataset:
     # Draw the noise even when noise == 0, so that X(noise=s) − X(noise=0) = s·ε with the same ε.
-    X = X + noise * rng.standard_normal(X.shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        X = X + noise * rng.standard_normal(X.shape)
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"noise: {noise:g} is so large that some inputs overflow to inf; expected a noise that "
+                         "keeps the inputs finite (below about 1e300)")
     if shuffle:
         order = order_rng.permutation(X.shape[0])
         X, labels = X[order], labels[order]
@@ -152,6 +163,7 @@ def blob_centers(classes: int = 3, dim: int = 2, spread: float = 2.0) -> np.ndar
     """
     k = _count(classes, "classes", 2)
     dim = _count(dim, "dim", 1)
+    check_memory(k * dim * 8, "classes, dim", f"{excerpt(k)} centres of dimension {excerpt(dim)}")
     spread = check_number(spread, "spread", positive=True)
     if dim == 1:
         return spread * (np.arange(k, dtype=float) - (k - 1) / 2)[:, None]
@@ -168,7 +180,7 @@ def blobs(m: int = 300, classes: int = 3, noise: float = 0.5, dim: int = 2, spre
     X (m, dim), Y (m,) in {0, …, K−1}; classes >= 2, m >= classes.
     """
     centers = blob_centers(classes, dim, spread)
-    m = _count(m, "m", centers.shape[0])
+    m = _count(m, "m", centers.shape[0], centers.shape[1])
     noise = check_number(noise, "noise")
     rng, order_rng = _streams(seed)
     counts = _split(m, centers.shape[0])

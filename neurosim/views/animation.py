@@ -22,7 +22,6 @@ embedded as a PNG, buttons, slider, captions as text) or ``.mp4`` (ffmpeg, when 
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -30,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
-from .drawing import CMAP, NetworkDrawing, format_value, new_figure, symmetric_norm
+from .drawing import CMAP, NetworkDrawing, check_figure, format_value, new_figure, symmetric_norm
 from .writers import FORMATS, _check_positive, ffmpeg_available, player_html, save  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -363,12 +362,8 @@ def animate(net: Network, x, y, phases: Sequence[str] | str = PHASES, fps: float
 
     phases = check_phases(phases)
     fps = _check_positive(fps, "fps")
-    dpi = _check_positive(dpi, "dpi")
     check_notation(notation)
-    if (not isinstance(figsize, (tuple, list)) or len(figsize) != 2
-            or not all(isinstance(v, (int, float)) and math.isfinite(v) and v > 0 for v in figsize)):
-        raise ValueError(f"figsize: expected (width, height) in inches, got {figsize!r}")
-    figsize = (float(figsize[0]), float(figsize[1]))
+    figsize, dpi = check_figure(figsize, dpi)
     steps = trace(net, x, y, notation=notation, digits=6)
     shown = [k for k, s in enumerate(steps) if s.phase in phases]
     if not shown:

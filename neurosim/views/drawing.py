@@ -13,11 +13,13 @@ pyplot or a display (figures are :class:`matplotlib.figure.Figure` objects with 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..base.limits import check_memory, excerpt
 from ..base.notation import symbol
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,11 +66,40 @@ def _inline_figure_class():
     return _INLINE["cls"]
 
 
+# Agg, matplotlib's renderer, draws at most 2^16 − 1 pixels in each direction.
+MAX_PIXELS = 2 ** 16 - 1
+
+
+def check_figure(figsize, dpi) -> tuple[tuple[float, float], float]:
+    """``figsize`` = (width, height) in inches and ``dpi``, all finite and positive, for a picture Agg can draw
+    (at most :data:`MAX_PIXELS` per side) within the memory limit."""
+    if (isinstance(figsize, (str, bytes)) or not isinstance(figsize, Sequence | np.ndarray) or len(figsize) != 2
+            or not all(isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v) and v > 0
+                       for v in figsize)):
+        raise ValueError(f"figsize: expected (width, height) in inches, two positive numbers, got {excerpt(figsize)}")
+    if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not math.isfinite(dpi) or dpi <= 0:
+        raise ValueError(f"dpi: expected a positive number of dots per inch, got {excerpt(dpi)}")
+    w, h = float(figsize[0]) * float(dpi), float(figsize[1]) * float(dpi)
+    if max(w, h) > MAX_PIXELS or min(w, h) < 1:
+        raise ValueError(f"dpi, figsize: a figure of {w:.0f} × {h:.0f} pixels (figsize {tuple(figsize)} at dpi "
+                         f"{dpi:g}); expected 1 to {MAX_PIXELS} pixels per side")
+    check_memory(int(w * h) * 8, "dpi, figsize", f"a figure of {w:.0f} × {h:.0f} pixels")
+    return (float(figsize[0]), float(figsize[1])), float(dpi)
+
+
+def check_axes(ax) -> None:
+    """``None`` or a matplotlib Axes."""
+    if ax is not None and not (hasattr(ax, "figure") and hasattr(ax, "add_collection")):
+        raise TypeError(f"ax: expected a matplotlib Axes or None, got {type(ax).__name__} {excerpt(ax)}")
+
+
 def new_figure(figsize: tuple[float, float] = (8.0, 6.0), dpi: float = 100, canvas=None) -> Figure:
     """A Figure on the Agg canvas (or ``canvas``, a FigureCanvasAgg subclass), not registered with pyplot:
-    no display needed, never left open; in Jupyter it shows inline as a PNG (no magic command needed)."""
+    no display needed, never left open; in Jupyter it shows inline as a PNG (no magic command needed).
+    ``figsize`` and ``dpi`` are checked by :func:`check_figure`."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+    figsize, dpi = check_figure(figsize, dpi)
     fig = _inline_figure_class()(figsize=figsize, dpi=dpi)
     (canvas or FigureCanvasAgg)(fig)
     return fig
@@ -301,8 +332,11 @@ def draw(net: Network, show: str = "delta", x=None, y=None, ax: Axes | None = No
 
     if not isinstance(net, Network):
         raise TypeError(f"net: expected an ns.Network, got {type(net).__name__}")
-    if show not in SHOW:
-        raise ValueError(f"show: expected one of {', '.join(map(repr, SHOW))}, got {show!r}")
+    if not isinstance(show, str) or show not in SHOW:
+        raise ValueError(f"show: expected one of {', '.join(map(repr, SHOW))}, got {excerpt(show)}")
+    check_axes(ax)
+    if ax is None:
+        check_figure(figsize, dpi)
     if y is not None and x is None:
         raise ValueError("y: a target needs its input; pass x as well (draw runs forward(x), then backward(y))")
     if x is not None:

@@ -24,12 +24,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..base.limits import check_memory, excerpt
 from ..core.validation import as_inputs
 from .drawing import new_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+# decision_boundary's grid: resolution × resolution forward passes; 2000² is already 4 million.
+MAX_RESOLUTION = 2000
 
 __all__ = ["DeltaRecorder", "decision_boundary", "delta_norms", "layer_delta_norms", "loss_curve"]
 
@@ -38,7 +42,7 @@ def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure | None,
     if ax is None:
         fig = new_figure(figsize)
         return fig, fig.add_subplot()
-    if not hasattr(ax, "plot") or not hasattr(ax, "figure"):
+    if not hasattr(ax, "plot") or not hasattr(ax, "figure") or not hasattr(ax, "add_collection"):
         raise TypeError(f"ax: expected a matplotlib Axes or None, got {type(ax).__name__}")
     return None, ax
 
@@ -139,8 +143,11 @@ def decision_boundary(net, X, y, ax: Axes | None = None, resolution: int = 150, 
         raise TypeError(f"net: expected an ns.Network or ns.MatrixNetwork, got {type(net).__name__}")
     if sizes[0] != 2:
         raise ValueError(f"net: decision_boundary needs a network with 2 inputs, got s_1 = {sizes[0]}")
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"resolution: expected a whole number >= 2, got {resolution!r}")
+    if (isinstance(resolution, bool) or not isinstance(resolution, int)
+            or not 2 <= resolution <= MAX_RESOLUTION):
+        raise ValueError(f"resolution: expected a whole number from 2 to {MAX_RESOLUTION} (the grid has "
+                         f"resolution² points, each a forward pass), got {excerpt(resolution)}")
+    check_memory(resolution ** 2 * sum(sizes) * 32, "resolution", f"a {resolution} × {resolution} grid")
     if not isinstance(margin, (int, float)) or not math.isfinite(margin) or margin < 0:
         raise ValueError(f"margin: expected a number >= 0, got {margin!r}")
     X = as_inputs(X, 2)

@@ -26,7 +26,7 @@ from ..base.html import report
 from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
 from ..base.tables import text_table
 from ..core.network import Network
-from ..core.validation import check_number
+from ..core.validation import check_number, check_seed
 from .matrix import MatrixNetwork
 
 # Activations with a kink at z = 0, where a difference quotient straddling 0 is no derivative.
@@ -78,8 +78,13 @@ class GradientCheckReport:
 
     @property
     def ok(self) -> bool:
-        """True when every checked parameter's gradient agrees with its difference quotient."""
-        return all(r.ok for r in self.rows)
+        """True when J is finite and every checked parameter's gradient agrees with its difference quotient."""
+        return self.finite and all(r.ok for r in self.rows)
+
+    @property
+    def finite(self) -> bool:
+        """False when J(W,b) itself is NaN or inf: then no difference quotient means anything."""
+        return bool(np.isfinite(self.cost))
 
     @property
     def max_rel_error(self) -> float:
@@ -98,7 +103,11 @@ class GradientCheckReport:
 
     def verdict(self) -> str:
         """One sentence: all agree, or which gradient is wrong first and the worst one."""
-        if self.ok:
+        if not self.finite:
+            text = (f"J(W,b) = {self.cost} is not finite at these weights, so neither backprop's gradients nor "
+                    "finite differences mean anything; look for an overflow (a huge weight_decay, weights or "
+                    "inputs) rather than a wrong f′.")
+        elif self.ok:
             text = (f"backprop's gradients agree with finite differences for all {len(self.rows)} checked "
                     f"parameters (max relative error {self.max_rel_error:.2e} ≤ {self.rtol:g}).")
         else:
@@ -197,6 +206,7 @@ def gradient_check(net: Network | MatrixNetwork, X, Y, eps: float = 1e-6, rtol: 
     if not isinstance(net, (Network, MatrixNetwork)):
         raise TypeError(f"net: expected an ns.Network or ns.MatrixNetwork, got {type(net).__name__}")
     check_notation(notation)
+    seed = check_seed(seed)
     eps = check_number(eps, "eps", positive=True)
     rtol = check_number(rtol, "rtol", positive=True)
     if max_params is not None and (isinstance(max_params, bool) or not isinstance(max_params, numbers.Integral)

@@ -383,7 +383,10 @@ def parse_answer(answer) -> float:
     if isinstance(answer, bool):
         raise TypeError("answer: expected a number, got a bool")
     if isinstance(answer, numbers.Real):
-        value = float(answer)
+        try:
+            value = float(answer)
+        except OverflowError:   # a Python int beyond 1.8e308
+            raise ValueError("answer: expected a finite number, got an integer too large for a float") from None
     elif isinstance(answer, str):
         try:
             value = float(answer.strip().replace("−", "-"))
