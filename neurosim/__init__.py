@@ -8,9 +8,11 @@ from .base.limits import LimitError
 from .base.version import __version__
 from .core.activations import Activation
 from .core.graph import Connection, Neuron
+from .core.history import History
 from .core.losses import Loss
 from .core.network import Network
 from .core.optimizers import SGD, Adam, Momentum
+from .core.scaling import Standardizer
 from .core.training import DivergenceError
 from .data import datasets
 from .explain import bridge, examples
@@ -34,6 +36,7 @@ __all__ = [
     "DivergenceError",
     "EquivalenceReport",
     "GradientCheckReport",
+    "History",
     "LimitError",
     "Loss",
     "MatrixNetwork",
@@ -42,6 +45,7 @@ __all__ = [
     "Neuron",
     "Quiz",
     "SGD",
+    "Standardizer",
     "Step",
     "TorchReport",
     "Trace",
