@@ -172,20 +172,24 @@ def from_config(data: dict, source: str) -> Optimizer:
 # --- the state where it lives: on each Connection and Neuron of a Network -----------------------------------
 
 
-def update_objects(optimizer: Optimizer, connections, neurons, lr: float) -> None:
-    """Move every weight (Connection) and bias (Neuron) by ``optimizer`` from its ``.grad`` / ``.bias_grad``,
-    each parameter with its own ``optimizer_state`` (created at 0 on its first update)."""
+def update_rows(optimizer: Optimizer, layers, lr: float) -> None:
+    """Move every weight and bias of the neurons in ``layers`` (layers 2 … n_l) by ``optimizer``, each parameter
+    with its own state (created at 0 on its first update). Works on each neuron's rows (``weights``,
+    ``weight_grads``, ``weight_states``; see "How a weight is stored" in docs/architecture.md), not through the
+    checked setters: the optimizer's arithmetic on finite numbers is the only writer here."""
     update, fresh = optimizer.update, optimizer.fresh
-    for c in connections:
-        state = c.optimizer_state
-        if state is None:
-            state = c.optimizer_state = fresh()
-        c.weight = update(c.weight, c.grad, state, lr)
-    for n in neurons:
-        state = n.optimizer_state
-        if state is None:
-            state = n.optimizer_state = fresh()
-        n.bias = update(n.bias, n.bias_grad, state, lr)
+    for layer in layers:
+        for n in layer:
+            weights, grads, states = n.weights, n.weight_grads, n.weight_states
+            for k, (w, g) in enumerate(zip(weights, grads)):
+                state = states[k]
+                if state is None:
+                    state = states[k] = fresh()
+                weights[k] = update(w, g, state, lr)
+            state = n.optimizer_state
+            if state is None:
+                state = n.optimizer_state = fresh()
+            n._bias = update(n._bias, n.bias_grad, state, lr)
 
 
 def gather_state(net) -> list[tuple[dict, dict]]:

@@ -85,7 +85,17 @@ class Trainable:
         X, T = self._check_data(X, Y)
         lr = check_number(lr, "lr", positive=True)
         self._use_optimizer(optimizer)
-        return self._step(X, T, lr)
+        saved = self.parameters()
+        with np.errstate(over="ignore", invalid="ignore"):
+            cost = self._step(X, T, lr)
+        if not (np.isfinite(cost) and _finite(self.parameters())):
+            # Never leave NaN or inf in the weights: put the step back, as fit does with an epoch.
+            self.set_parameters(saved)
+            self.reset_optimizer()
+            raise DivergenceError(f"step: the cost or a weight became non-finite (J = {cost}) with lr={lr:g}; the "
+                                  "weights were left as they were before the step (the optimizer state was "
+                                  "reset). Try a smaller lr.", 1, [])
+        return cost
 
     def _use_optimizer(self, optimizer) -> Optimizer:
         """Make ``optimizer`` the one in use; the state starts afresh unless it is of the same kind as before."""
