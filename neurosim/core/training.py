@@ -11,6 +11,7 @@ import time
 
 import numpy as np
 
+from ..base.limits import excerpt
 from .validation import as_inputs, as_targets, check_callback, check_number, check_seed
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
@@ -75,7 +76,7 @@ def check_parameter_list(params, n_layers: int) -> list:
 
 def _check_count(value, name: str, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name}: expected a whole number >= {minimum}, got {value!r}")
+        raise ValueError(f"{name}: expected a whole number >= {minimum}, got {excerpt(value)}")
     return int(value)
 
 
