@@ -226,6 +226,9 @@ def test_torch_loss_matches_the_cost_and_takes_labels_or_one_hot_rows():
     by_label = loss_fn(out, torch.from_numpy(Y)).item()
     by_row = loss_fn(out, torch.from_numpy(targets(net, Y))).item()
     assert by_label == pytest.approx(net.cost(X, Y), rel=1e-13) and by_row == pytest.approx(by_label, rel=1e-13)
+    assert loss_fn(out, torch.from_numpy(Y.astype(float))).item() == pytest.approx(by_label, rel=1e-13)
+    with pytest.raises(ValueError, match="target: class labels must be whole numbers"):
+        loss_fn(out, torch.full((5,), 0.5, dtype=torch.float64))
     assert "weight_decay=0.2" in repr(loss_fn)
     with pytest.raises(ValueError, match="model: the network has weight_decay"):
         ns.torch_loss(net)

@@ -26,7 +26,7 @@ CSS = (
     ".ns-box .ns-bad{color:#b00020;font-weight:bold}"
     ".ns-box .ns-ok{color:#1b7a2e;font-weight:bold}"
     ".ns-box .ns-num{font-family:ui-monospace,monospace}"
-    ".ns-box caption{caption-side:top;text-align:left;font-weight:bold;padding:2px 0}"
+    ".ns-box caption{caption-side:top;text-align:left;font-weight:bold;padding:2px 0;white-space:nowrap}"
     "</style>"
 )
 

@@ -61,7 +61,7 @@ def trace_html(steps: Sequence, max_rows: int = MAX_ROWS) -> str:
         body.append((str(k + 1), math(step.latex.partition(" = ")[0]), math(step.latex.partition(" = ")[2]),
                      num(step.numbers)))
     parts = [paragraph(f"{len(steps)} steps of one forward and one backward pass"),
-             table(("#", "quantity", "formula", "with the numbers"), body, n_left=3, groups=groups)]
+             table(("#", "quantity", "formula", "with the numbers"), body, n_left=4, groups=groups)]
     if len(steps) > len(shown):
         parts.append(paragraph(f"… {len(steps) - len(shown)} more steps not shown (print(trace) lists all)"))
     return box(*parts)

@@ -82,9 +82,11 @@ def _classes() -> dict[str, type]:
         def data_term(self, output, target):
             """(1/m) Σ_k J(W,b; x^(k), y^(k)), the per-example loss summed over the outputs, averaged over rows."""
             if self.name == "cross_entropy":
-                if not torch.is_floating_point(target):
+                if target.dim() == output.dim() - 1:    # class labels 0 … K−1, one per row
+                    if torch.is_floating_point(target) and not torch.equal(target, target.round()):
+                        raise ValueError("target: class labels must be whole numbers 0 … K−1")
                     return F.cross_entropy(output, target.long())
-                return F.cross_entropy(output, target.to(output.dtype))
+                return F.cross_entropy(output, target.to(output.dtype))   # one-hot rows
             target = target.to(output.dtype)
             if target.dim() == output.dim() - 1 and output.shape[-1] == 1:
                 target = target.unsqueeze(-1)    # one label per row for one output neuron, as neurosim takes it
