@@ -33,12 +33,19 @@ STALE_SECONDS = 3600
 def write_json_atomic(path: str | PathLike, data) -> None:
     """Write ``data`` to ``path`` as indented JSON, atomically (temporary file + fsync + rename).
     NaN and inf are refused (they are not JSON)."""
-    text = json.dumps(data, indent=1, allow_nan=False)
+    write_text_atomic(path, json.dumps(data, indent=1, allow_nan=False))
+
+
+def write_text_atomic(path: str | PathLike, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically: a temporary file in the same folder, fsync, rename."""
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     remove_stale_temporaries(folder)
     fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, dir=folder)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(tmp, 0o666 & ~umask)   # mkstemp makes 0600; a saved file gets the usual permissions
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..core.activations import ACTIVATIONS, ALIASES
 from ..core.losses import LOSSES
-from ..explain.quiz import ASK_CHOICES, Quiz, parse_answer
+from ..explain.quiz import ASK_CHOICES, Quiz, parse_answer, parse_neuron, parse_shape
 from .common import check_output_file, figure_formats, int_list, parse_activation, positive_float, positive_int
 
 _HINT = "Please type a number such as 0.25, -0.031 or 1.5e-2 (or 'q' to stop)."
@@ -21,13 +21,17 @@ _QUIT = {"q", "quit", "exit"}
 def register(sub) -> None:
     acts = sorted([*ACTIVATIONS, *ALIASES])
     p = sub.add_parser(
-        "quiz", help="compute one z, a, δ or gradient by hand and get your mistake diagnosed",
+        "quiz", help="compute one z, a, δ or gradient by hand and get your mistake diagnosed; write problem sets",
         description="Show a small random network (one-decimal weights, biases and inputs, so the arithmetic is "
                     "doable by hand) and ask for one quantity. A right answer (within --tol) is confirmed; a wrong "
                     "one gets the expected value, the worked solution and the most likely mistake, found by "
-                    "computing common mistakes on the same network. Ctrl-D or 'q' ends with the score so far.")
+                    "computing common mistakes on the same network. Ctrl-D or 'q' ends with the score so far. "
+                    "--export FILE writes --rounds questions as a problem sheet (.md, .html or .tex) and its answer "
+                    "key beside it (FILE-answers) instead of asking.")
     p.add_argument("--ask", choices=ASK_CHOICES, default="any",
-                   help="what to ask for: z, a, delta (δ = ∂J/∂z), grad (∂J/∂W_ij) or any (default)")
+                   help="what to ask for: z, a, delta (δ = ∂J/∂z), grad (∂J/∂W_ij), shape (of W, δ or ∂J/∂W for "
+                        "a batch in column form), sender (which neuron sends a backward message) or any (default: "
+                        "one of the numbers)")
     p.add_argument("--rounds", type=positive_int, default=1, metavar="N", help="number of questions (default: 1)")
     p.add_argument("--tol", type=positive_float, default=1e-2,
                    help="relative tolerance of a right answer (default: 1e-2; absolute 0.01·tol near zero)")
@@ -42,13 +46,22 @@ def register(sub) -> None:
     p.add_argument("--figure", metavar="FILE",
                    help="also draw each question's network (weights and biases) to FILE (PNG, PDF, SVG…); "
                         "with several rounds, round k goes to FILE with -k before the suffix")
+    p.add_argument("--export", metavar="FILE",
+                   help="write the questions as a problem sheet to FILE (.md, .html or .tex) and the worked answers "
+                        "to FILE-answers beside it, instead of asking them")
     p.add_argument("--seed", type=int, default=None,
                    help="seed of the first question (round k uses seed + k − 1; default: a fresh one, printed)")
     p.set_defaults(run=run)
 
 
-def _read_answer(prompt: str) -> float | None:
-    """Ask until a number comes; None when the learner quits (EOF or 'q')."""
+_READERS = {"shape": (parse_shape, "Please type a shape such as 4x3, 4×3 or (4, 3) (or 'q' to stop)."),
+            "sender": (parse_neuron, "Please type a neuron as l,i, e.g. 3,1 for neuron 1 of layer 3 (or 'q' to stop).")}
+
+
+def _read_answer(prompt: str, kind: str = "number"):
+    """Ask until an answer comes (a number; a shape or a neuron for those questions); None when the learner
+    quits (EOF or 'q')."""
+    parse, hint = _READERS.get(kind, (parse_answer, _HINT))
     while True:
         try:
             text = input(prompt)
@@ -60,9 +73,9 @@ def _read_answer(prompt: str) -> float | None:
         if text.strip().lower() in _QUIT:
             return None
         try:
-            return parse_answer(text)
+            return parse(text)
         except (TypeError, ValueError):
-            print(_HINT)
+            print(hint)
 
 
 def _figure_path(path: str, k: int, rounds: int) -> Path:
@@ -90,10 +103,17 @@ def run(args: argparse.Namespace) -> int:
                     ask=args.ask, tol=args.tol, decimals=args.decimals)
 
     first = make(0)   # a bad option fails here, before the learner has typed anything
+    if args.export:
+        from ..explain.quiz.export import FORMATS
+        check_output_file(args.export, "--export", {f.lstrip(".") for f in FORMATS})
+        sheet, key = first.export(args.export, rounds=args.rounds, seed=seed)
+        print(f"wrote {args.rounds} question{'s' if args.rounds > 1 else ''} (seed {seed}) to {sheet} "
+              f"and the answers to {key}")
+        return 0
     if args.figure:
         check_output_file(args.figure, "--figure", figure_formats())
     print(f"neurosim quiz: {args.rounds} question{'s' if args.rounds > 1 else ''}, seed {seed} "
-          f"(rerun with --seed {seed} for the same ones). Type a number; 'q' or Ctrl-D stops.")
+          f"(rerun with --seed {seed} for the same ones). Type your answer; 'q' or Ctrl-D stops.")
     right = asked = 0
     try:
         for k in range(1, args.rounds + 1):
@@ -104,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
                 path = _figure_path(args.figure, k, args.rounds)
                 _draw(quiz, path)
                 print(f"(drawing of this network: {path})")
-            answer = _read_answer(f"{quiz.symbol} = ")
+            answer = _read_answer(f"{quiz.symbol} = " if quiz.numeric else f"{quiz.symbol}: ", quiz.kind)
             if answer is None:
                 break
             asked += 1

@@ -54,6 +54,19 @@ MISTAKES: dict[str, Mistake] = {m.key: m for m in (
             "z_i^(l+1) = Σ_j W_ij^(l) a_j^(l) + b_i^(l): the bias is added to the weighted sum."),
     Mistake("forgot_f", "forgot the activation f",
             "a_i^(l) = f(z_i^(l)): the neuron's output is its activation applied to z, not z itself."),
+    Mistake("transposed", "transposed the shape (rows and columns swapped)",
+            "W^(l) has one ROW per target neuron i of layer l+1 and one COLUMN per source neuron j of layer l: "
+            "s_{l+1}×s_l. In the notes' column form every example is a COLUMN, so Δ^(l) and A^(l) are s_l×m."),
+    Mistake("forgot_batch", "forgot the batch dimension",
+            "for a batch of m examples stacked as columns, Δ^(l) = [δ^(l)(x^(1)) … δ^(l)(x^(m))] has m columns: "
+            "s_l×m, not s_l×1."),
+    Mistake("batch_product", "multiplied over the neurons instead of the examples",
+            "∂J/∂W^(l) = (1/m) Δ^(l+1) (A^(l))ᵀ: (s_{l+1}×m)(m×s_l) sums over the m examples and has the shape of "
+            "W^(l); (Δ^(l+1))ᵀ A^(l) would be m×m."),
+    Mistake("forward_direction", "took the forward direction of the connection",
+            "W_ij^(l) carries a_j^(l) forward from neuron j of layer l to neuron i of layer l+1; in the backward "
+            "pass its message δ_i^(l+1)·W_ij^(l) travels the other way, sent by neuron i of layer l+1 to neuron "
+            "j of layer l."),
 )}
 
 # Which slips can happen in the pass a question asks about.

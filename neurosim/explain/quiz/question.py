@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import math
 import numbers
-import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,60 +23,15 @@ from ...base.notation import symbol
 from ...core.activations import Activation
 from ...core.network import Network
 from ...core.validation import as_input, as_target, check_number
-from .mistakes import _BACKWARD_SLIPS, _FORWARD_SLIPS, MISTAKES, Mistake, _hand_pass, _Values
-from .table import check_html, format_html, format_table
+from . import structure
+from .answers import Candidate, Check, close, diagnosis, parse_answer, parse_neuron, parse_shape
+from .chain import chain
+from .mistakes import _BACKWARD_SLIPS, _FORWARD_SLIPS, MISTAKES, _hand_pass, _Values
+from .table import format_html, format_table
 
-KINDS = ("z", "a", "delta", "grad")
-ASK_CHOICES = (*KINDS, "any")
-# Below this magnitude the relative tolerance turns absolute (see the module docstring).
-_FLOOR = 0.01
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """The number a mistake gives for the asked quantity; ``how`` says where it was made."""
-
-    mistake: Mistake
-    value: float
-    how: str
-
-
-@dataclass(frozen=True)
-class Check:
-    """The verdict on one answer: ``correct``, ``expected``, the likely ``mistakes`` (empty when correct or
-    when no catalogued mistake gives the answer), ``diagnosis`` (readable text or None), ``solution`` (the
-    worked :class:`~neurosim.explain.trace.Step`) and ``before`` (the Step of the δ or z it uses, or None)."""
-
-    answer: float
-    correct: bool
-    expected: float
-    symbol: str
-    mistakes: tuple[Candidate, ...] = ()
-    diagnosis: str | None = None
-    solution: object = field(default=None, repr=False)
-    before: object = field(default=None, repr=False)
-
-    def __str__(self) -> str:
-        if self.correct:
-            return f"Correct: {self.symbol} = {self.expected:.6g} (you gave {self.answer:g})."
-        lines = [f"Not quite: you gave {self.answer:g}, but {self.symbol} = {self.expected:.6g}.", "Worked solution:"]
-        for step in (self.before, self.solution):
-            if step is not None:
-                lines += [f"  {step.formula}", f"  {' ' * len(step.symbol)} = {step.numbers}"]
-                if step.aside():
-                    lines.append(f"  {' ' * len(step.symbol)}   where {step.aside()}")
-        lines.append(self.diagnosis or "No mistake in the catalogue gives your number; compare your steps "
-                                       "with the worked solution.")
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        return check_html(str(self), self.correct)
-
-
-def close(answer: float, value: float, tol: float) -> bool:
-    """|answer − value| ≤ tol · max(|value|, 0.01): relative tolerance, absolute near zero."""
-    return abs(answer - value) <= tol * max(abs(value), _FLOOR)
-
+KINDS = ("z", "a", "delta", "grad")          # questions with a number for answer
+STRUCTURE_KINDS = ("shape", "sender")         # questions with a shape or a neuron for answer
+ASK_CHOICES = (*KINDS, *STRUCTURE_KINDS, "any")
 
 
 class Quiz:
@@ -107,6 +60,9 @@ class Quiz:
         except (TypeError, ValueError) as exc:
             raise ValueError(f"seed: expected None or a non-negative integer, got {seed!r}") from exc
         self.seed = seed
+        # kept so that export() can make more questions of the same kind
+        self._settings = dict(sizes=sizes, activation=activation, output=output, loss=loss, ask=ask, tol=tol,
+                              decimals=decimals, user_net=net is not None)
         if net is None:
             if x is not None or y is not None:
                 raise ValueError("x, y: give them together with net=, or leave all three out for a random network")
@@ -131,14 +87,19 @@ class Quiz:
         self.net.forward(self.x)
         self.net.backward(self.y)
         self._params = self.net.parameters()
+        # the batch size of a shape question: never a layer width, so a transposed Δ cannot pass as right
+        self.m = 0
+        if ask == "shape":
+            self.m = int(self._rng.choice([m for m in range(3, 10) if m not in self.net.sizes]))
         if where is None:
             self.kind, self.where = self._pick(ask)
         else:
             if ask == "any":
                 ask = "grad" if isinstance(where, (tuple, list)) and len(where) == 3 else "delta"
             self.kind, self.where = self._check_where(ask, where)
-        self.expected = self._engine_value()
-        self._verify()
+        self.expected = self._expected()
+        if self.numeric:
+            self._verify()
 
     # --- construction ---------------------------------------------------------------------------
 
@@ -168,9 +129,11 @@ class Quiz:
         unit = 10 ** decimals
         return x, self._rng.integers(0, unit + 1, size=k) / unit
 
-    def _positions(self, kind: str) -> list[tuple[int, ...]]:
+    def _positions(self, kind: str) -> list[tuple]:
         s, n = self.net.sizes, self.net.n_layers
-        if kind == "grad":
+        if kind == "shape":
+            return structure.shape_positions(s)
+        if kind in ("grad", "sender"):
             return [(l, i, j) for l in range(1, n) for i in range(1, s[l] + 1) for j in range(1, s[l - 1] + 1)
                     if self.net.graph.has_edge((l, j), (l + 1, i))]
         return [(l, i) for l in range(2, n + 1) for i in range(1, s[l - 1] + 1)]
@@ -180,10 +143,16 @@ class Quiz:
         because most mistakes give 0 there too and the answer would teach nothing."""
         kind = str(self._rng.choice(KINDS)) if ask == "any" else ask
         positions = self._positions(kind)
+        if kind == "shape":
+            # a square answer cannot tell rows from columns: ask about a non-square one when there is one
+            telling = [w for w in positions if len(set(structure.expected_shape(*w, self.net.sizes, self.m))) == 2]
+            positions = telling or positions
+        if kind in STRUCTURE_KINDS:
+            return kind, positions[int(self._rng.integers(len(positions)))]
         order = self._rng.permutation(len(positions))
         for k in order:
             self.kind, self.where = kind, positions[k]
-            if abs(self._engine_value()) >= 1e-3:
+            if abs(self._expected()) >= 1e-3:
                 return kind, positions[k]
         return kind, positions[order[0]]
 
@@ -191,7 +160,8 @@ class Quiz:
         where = tuple(where) if isinstance(where, (tuple, list)) else (where,)
         positions = self._positions(kind)
         if where not in positions:
-            shape = "(l, i, j) for W_ij^(l)" if kind == "grad" else "(l, i) with l = 2 … n_l"
+            shape = {"grad": "(l, i, j) for W_ij^(l)", "sender": "(l, i, j) for W_ij^(l)",
+                     "shape": "(name, l) with name W, delta or grad"}.get(kind, "(l, i) with l = 2 … n_l")
             raise ValueError(f"where: expected {shape} of this {'-'.join(map(str, self.net.sizes))} network "
                              f"(1-based), got {where!r}")
         return kind, where
@@ -200,7 +170,12 @@ class Quiz:
 
     @property
     def symbol(self) -> str:
-        """The asked quantity in the notation, e.g. ``δ_1^(2)`` or ``∂J/∂W_12^(1)``."""
+        """The asked quantity in the notation, e.g. ``δ_1^(2)``, ``∂J/∂W_12^(1)``, ``shape of W^(2)`` or
+        ``sender along W_12^(2)``."""
+        if self.kind == "shape":
+            return f"shape of {structure.shape_symbol(*self.where)}"
+        if self.kind == "sender":
+            return f"sender along {symbol('W', *self.where)}"
         if self.kind == "grad":
             l, i, j = self.where
             return f"∂J/∂{symbol('W', l, i, j)}"
@@ -209,12 +184,27 @@ class Quiz:
     @property
     def mathtext(self) -> str:
         """The asked quantity as matplotlib mathtext, e.g. ``$\\delta_{1}^{(2)}$``."""
+        if self.kind == "shape":
+            name, l = self.where
+            sym = {"W": f"W^{{({l})}}", "delta": f"\\Delta^{{({l})}}", "grad": f"\\partial J/\\partial W^{{({l})}}"}
+            return f"the shape of ${sym[name]}$"
+        if self.kind == "sender":
+            return f"the sender along ${symbol('W', *self.where, latex=True)}$"
         if self.kind == "grad":
             l, i, j = self.where
             return rf"$\partial J/\partial {symbol('W', l, i, j, latex=True)}$"
         return f"${symbol(self.kind, *self.where, latex=True)}$"
 
-    def _engine_value(self) -> float:
+    @property
+    def numeric(self) -> bool:
+        """True when the answer is a number (z, a, δ, a gradient); False for a shape or a neuron."""
+        return self.kind in KINDS
+
+    def _expected(self):
+        if self.kind == "shape":
+            return structure.expected_shape(*self.where, self.net.sizes, self.m)
+        if self.kind == "sender":
+            return structure.sender(*self.where)
         if self.kind == "grad":
             return float(self.net.connection(*self.where).grad)
         neuron = self.net.neuron(*self.where)
@@ -259,6 +249,10 @@ class Quiz:
         this network are listed; the same mistake may appear more than once (made in this step only, or in
         every layer; or two readings of it).
         """
+        if self.kind == "shape":
+            return structure.shape_candidates(*self.where, self.net.sizes, self.m)
+        if self.kind == "sender":
+            return structure.sender_candidates(*self.where)
         slips = _FORWARD_SLIPS if self.kind in ("z", "a") else _BACKWARD_SLIPS
         here = self.where[0] + 1 if self.kind == "grad" else self.where[0]
         found: list[Candidate] = []
@@ -300,6 +294,10 @@ class Quiz:
     @property
     def prompt(self) -> str:
         """The request alone, e.g. "Compute δ_1^(2) = ∂J/∂z_1^(2) …"."""
+        if self.kind == "shape":
+            return structure.shape_prompt(*self.where, self.m)
+        if self.kind == "sender":
+            return structure.sender_prompt(*self.where)
         what = {"z": "the weighted input", "a": "the activation", "delta": "the error term",
                 "grad": "the gradient of the loss"}[self.kind]
         extra = f" = ∂J/∂{symbol('z', *self.where)}" if self.kind == "delta" else ""
@@ -321,16 +319,28 @@ class Quiz:
 
     def _repr_html_(self) -> str:
         """Jupyter: the table's entries as HTML tables, then the request with the asked symbol typeset."""
-        return format_html(self.net, self.x, self.y, self.prompt, self.mathtext.strip("$"))
+        return format_html(self.net, self.x, self.y, self.prompt, self.mathtext.split("$")[1])
 
     def __repr__(self) -> str:
         return f"Quiz({self.symbol} on {self.net!r}, seed={self.seed!r})"
 
+    def export(self, path, rounds: int = 10, seed: int | None = None):
+        """Write a problem set of ``rounds`` questions made like this one (same network settings and ``ask``;
+        on your own ``net``, other quantities of it) to ``path`` (.md, .html or .tex) and its answer key beside
+        it (``problems.md`` → ``problems-answers.md``). Question k uses ``seed + k − 1`` (default: this quiz's
+        seed), so the same seed writes the same files. Returns (sheet path, key path)."""
+        from .export import export_like
+        return export_like(self, path, rounds, seed)
+
+    def _trace(self):
+        from ..trace import trace
+        return trace(self.net, self.x, self.y)
+
     def steps(self) -> tuple[object, object | None]:
         """(the Step of ``ns.trace(net, x, y)`` computing the asked quantity, the Step of the δ or z it builds on,
-        or None when all its inputs are in the table)."""
-        from ..trace import trace
-        steps = trace(self.net, self.x, self.y)
+        or None when all its inputs are in the table). Numeric questions only."""
+        if not self.numeric:
+            raise LookupError(f"quiz: a {self.kind} question has no step of the trace; see .solution")
         if self.kind == "grad":
             l, i, j = self.where
             target = ("gradient", "W", l, i, j)
@@ -339,61 +349,49 @@ class Quiz:
             l, i = self.where
             target = ("forward" if self.kind in ("z", "a") else "backward", self.kind, l, i, None)
             before = {"z": None, "a": ("forward", "z", l, i, None)}.get(self.kind)
-        found = {(s.phase, s.kind, s.layer, s.index, s.source): s for s in steps}
+        found = {(s.phase, s.kind, s.layer, s.index, s.source): s for s in self._trace()}
         if target not in found:
             raise LookupError(f"quiz: the trace has no step for {self.symbol}")
         return found[target], found.get(before) if before else None
 
+    def chain(self) -> list:
+        """The whole worked chain: every Step of ``ns.trace`` the asked number needs — the forward values,
+        then the δ recursion output layer first — ending with the Step that computes it (empty for a shape or
+        sender question, whose solution is a rule)."""
+        return chain(self._trace(), self.kind, self.where) if self.numeric else []
+
     @property
     def solution(self):
         """The worked solution: the Step of ``ns.trace(net, x, y)`` that computes the asked quantity (its
-        ``.formula`` in symbols, its ``.numbers`` with this network's numbers)."""
+        ``.formula`` in symbols, its ``.numbers`` with this network's numbers); for a shape or sender question
+        the rule, with this network's numbers, as text."""
+        if self.kind == "shape":
+            return structure.shape_rule(*self.where, self.net.sizes, self.m)
+        if self.kind == "sender":
+            l, i, j = self.where
+            return structure.sender_rule(l, i, j, self.net.neuron(l + 1, i).delta, self.net.connection(l, i, j).weight)
         return self.steps()[0]
 
     def check(self, answer) -> Check:
-        """Judge ``answer`` (a number, or text holding one): correct within ``tol``, else the closest
-        catalogued mistake(s) within ``tol`` — all of them when several give the same number."""
+        """Judge ``answer``: a number (or text holding one) correct within ``tol``; a shape (``4x3``, ``4×3``,
+        ``(4, 3)``) or a neuron (``3,1``) exactly. A wrong answer gets the closest catalogued mistake(s) — all
+        of them when several give the same answer — and the whole worked chain."""
+        if self.kind in STRUCTURE_KINDS:
+            value = parse_shape(answer) if self.kind == "shape" else parse_neuron(answer)
+            chosen = [c for c in self.candidates() if c.value == value]
+            chosen = [c for k, c in enumerate(chosen) if all(u.mistake is not c.mistake for u in chosen[:k])]
+            return Check(value, value == self.expected, self.expected, self.symbol, tuple(chosen),
+                         diagnosis(chosen, self.kind) if chosen else None, self.solution, kind=self.kind)
         value = parse_answer(answer)
         solution, before = self.steps()
+        steps = tuple(self.chain())
         if close(value, self.expected, self.tol):
-            return Check(value, True, self.expected, self.symbol, solution=solution)
+            return Check(value, True, self.expected, self.symbol, solution=solution, chain=steps)
         matches = sorted((c for c in self.candidates() if close(value, c.value, self.tol)),
                          key=lambda c: abs(value - c.value))
-        if matches:
-            best = matches[0].value
-            chosen: list[Candidate] = []
-            for c in matches:
-                if close(c.value, best, self.tol) and all(u.mistake is not c.mistake for u in chosen):
-                    chosen.append(c)
-            return Check(value, False, self.expected, self.symbol, tuple(chosen), _diagnosis(chosen), solution, before)
-        return Check(value, False, self.expected, self.symbol, solution=solution, before=before)
-
-
-def _diagnosis(chosen: Sequence[Candidate]) -> str:
-    head = "Most likely mistake" if len(chosen) == 1 else "Most likely mistake (these give the same number)"
-    lines = [f"{head}:"]
-    for c in chosen:
-        lines.append(f"  - {c.mistake.name} ({c.how}): that gives {c.value + 0.0:.6g}.")   # + 0.0: no "-0"
-        lines.append(textwrap.fill(c.mistake.fix, width=100, initial_indent="    ", subsequent_indent="    "))
-    return "\n".join(lines)
-
-
-def parse_answer(answer) -> float:
-    """A finite number from ``answer`` (a number or text such as " -0.25 " or "1.5e-2")."""
-    if isinstance(answer, bool):
-        raise TypeError("answer: expected a number, got a bool")
-    if isinstance(answer, numbers.Real):
-        try:
-            value = float(answer)
-        except OverflowError:   # a Python int beyond 1.8e308
-            raise ValueError("answer: expected a finite number, got an integer too large for a float") from None
-    elif isinstance(answer, str):
-        try:
-            value = float(answer.strip().replace("−", "-"))
-        except ValueError:
-            raise ValueError(f"answer: expected a number such as 0.25 or -1.5e-2, got {answer!r}") from None
-    else:
-        raise TypeError(f"answer: expected a number, got {type(answer).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"answer: expected a finite number, got {answer!r}")
-    return value
+        chosen: list[Candidate] = []
+        for c in matches:
+            if close(c.value, matches[0].value, self.tol) and all(u.mistake is not c.mistake for u in chosen):
+                chosen.append(c)
+        return Check(value, False, self.expected, self.symbol, tuple(chosen), diagnosis(chosen) if chosen else None,
+                     solution, before, steps)
