@@ -8,8 +8,10 @@ from .base.limits import LimitError
 from .base.version import __version__
 from .core.activations import Activation
 from .core.graph import Connection, Neuron
+from .core.history import History
 from .core.losses import Loss
 from .core.network import Network
+from .core.scaling import Standardizer
 from .core.training import DivergenceError
 from .data import datasets
 from .explain import bridge, examples
@@ -32,12 +34,14 @@ __all__ = [
     "DivergenceError",
     "EquivalenceReport",
     "GradientCheckReport",
+    "History",
     "LimitError",
     "Loss",
     "MatrixNetwork",
     "Network",
     "Neuron",
     "Quiz",
+    "Standardizer",
     "Step",
     "TorchReport",
     "Trace",

@@ -261,23 +261,30 @@ def test_step_is_gradient_descent():
     np.testing.assert_allclose(net.biases(1), b - 0.3 * db, rtol=1e-15)
 
 
-def test_diverging_fit_stops_and_keeps_the_last_finite_weights():
+def test_diverging_fit_stops_and_puts_back_the_last_weights_not_above_J0():
     rng = np.random.default_rng(0)
     X = rng.normal(0, 10, (20, 2))
     Y = X @ [[3.0], [-2.0]]
     net = ns.Network([2, 4, 1], activation="identity", seed=0)
-    seen = []
+    J0 = net.cost(X, Y)
+    seen = {0: net.parameters()}
+    costs = {0: J0}
+
+    def remember(epoch, cost):
+        seen[epoch], costs[epoch] = net.parameters(), cost
+
+    # divergence=None: only a NaN or inf cost stops the run, many epochs in.
     with pytest.raises(ns.DivergenceError, match=r"epoch (\d+)") as info:
         with warnings.catch_warnings():
             warnings.simplefilter("error")   # and no RuntimeWarning from numpy on the way
-            net.fit(X, Y, epochs=200, lr=0.5, callback=lambda e, c: seen.append(net.parameters()))
+            net.fit(X, Y, epochs=200, lr=0.5, callback=remember, divergence=None)
     err = info.value
-    assert err.epoch == len(err.history) + 1 and err.epoch > 1
-    kept = net.parameters()
-    for (W, b), (W0, b0) in zip(kept, seen[-1]):
+    assert err.epoch == len(err.history) + 1 and err.epoch > 1 and not np.isfinite(err.cost)
+    restored = max(e for e, c in costs.items() if c <= J0)
+    assert err.restored_epoch == restored
+    for (W, b), (W0, b0) in zip(net.parameters(), seen[restored]):
         np.testing.assert_array_equal(W, W0)
         np.testing.assert_array_equal(b, b0)
-        assert np.all(np.isfinite(W))
     assert np.isfinite(net.cost(X, Y))
 
 

@@ -32,7 +32,9 @@ def test_loss_curve_of_a_real_fit():
     ex = ns.example()
     history = ex.net.fit(ex.X, ex.Y, epochs=5, lr=0.5, progress=False)
     (line,) = ns.plot.loss_curve(history).axes[0].get_lines()
-    assert np.allclose(line.get_ydata(), history)
+    untrained = ns.example().net.cost(ex.X, ex.Y)
+    assert np.allclose(line.get_ydata(), [untrained, *history])
+    assert list(line.get_xdata()) == [0, 1, 2, 3, 4, 5]      # epoch 0 is J0, the cost before training
 
 
 @pytest.mark.parametrize("bad, error", [([], ValueError), ({}, ValueError), ([[1.0, 2.0]], ValueError),

@@ -120,7 +120,7 @@ def test_divergence_exits_1_names_the_epoch_and_saves_nothing(capsys, tmp_path):
     code, out, err = run(capsys, "--dataset", "sine", "--lr", "100", "--epochs", "50",
                          "--save", str(path), "--plot", str(tmp_path / "d.png"))
     assert code == 1
-    assert re.search(r"the cost became \w+ in epoch \d+ of 50", err) and "Try a smaller lr" in err
+    assert re.search(r"training diverged in epoch \d+ of 50", err) and "Try a smaller learning rate" in err
     assert not path.exists() and (tmp_path / "d.png").exists()
 
 
@@ -253,7 +253,7 @@ def test_csv_task_auto_and_override(capsys, tmp_path):
     assert code == 0 and "regression" in out and "RMSE" in out
     path = write(tmp_path, "x,y\n" + "\n".join(f"{k},{k * 1.5}" for k in range(12)) + "\n", "reg.csv")
     code, out, _ = run(capsys, "--csv", str(path), "--target", "y", "--epochs", "1", "--standardize")
-    assert code == 0 and "numbers to regress" in out and "inputs standardized: mean 5.5" in out
+    assert code == 0 and "numbers to regress" in out and "statistics of the 12 training rows: mean 5.5" in out
 
 
 def test_csv_without_target_or_with_dataset_options(capsys, tmp_path):

@@ -276,9 +276,13 @@ class Network(Trainable):
         shape = (X.shape[0], len(output))
         return np.array(Z, dtype=float).reshape(shape), np.array(A, dtype=float).reshape(shape)
 
-    def _cost(self, X: np.ndarray, T: np.ndarray) -> float:
+    def _evaluate(self, X: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
+        """J(W,b) and the outputs a^(n_l) (one row per example) from one forward pass."""
         Z, A = self._run(X)
-        return float(np.mean(self.loss.value(Z, A, T, axis=1))) + self._decay()
+        return float(np.mean(self.loss.value(Z, A, T, axis=1))) + self._decay(), A
+
+    def _cost(self, X: np.ndarray, T: np.ndarray) -> float:
+        return self._evaluate(X, T)[0]
 
     def _gradients(self, X: np.ndarray, T: np.ndarray) -> float:
         """Leave ∂J/∂W (batch mean + λW) and ∂J/∂b in the objects; return J(W,b) (eq. 6) at these weights."""

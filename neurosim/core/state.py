@@ -2,9 +2,11 @@
 
 The dict holds: ``format`` and ``version``, ``sizes``, ``activations`` (names of layers 2 … n_l),
 ``loss``, ``weight_decay``, ``weights`` (W^(1) … as nested lists, 0 where pruned), ``biases`` and
-``pruned`` (the [l, i, j] of every removed connection W_ij^(l)). :meth:`Network.to_dict` and
-:meth:`Network.from_dict` use these functions; files are read and written by :mod:`neurosim.base.files`.
-Nothing here imports :class:`Network` (the model calls down into this module, never the reverse).
+``pruned`` (the [l, i, j] of every removed connection W_ij^(l)), and, only when the network has one,
+``standardizer`` (``{"mean": [...], "std": [...]}``, one entry per input; files without it still load).
+:meth:`Network.to_dict` and :meth:`Network.from_dict` use these functions; files are read and written by
+:mod:`neurosim.base.files`. Nothing here imports :class:`Network` (the model calls down into this module,
+never the reverse).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 
 from ..base.limits import excerpt
 from .activations import is_builtin
+from .scaling import Standardizer
 
 FORMAT = "neurosim.Network"
 VERSION = 1
@@ -30,7 +33,7 @@ def network_dict(net) -> dict:
         if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
             raise ValueError(f"save: W^({l}) or b^({l}) holds NaN or inf; nothing was written")
     pruned = [[l, i + 1, j + 1] for l in range(1, net.n_layers) for i, j in np.argwhere(~net.mask(l)).tolist()]
-    return {
+    data = {
         "format": FORMAT,
         "version": VERSION,
         "sizes": net.sizes,
@@ -41,6 +44,13 @@ def network_dict(net) -> dict:
         "biases": [b.tolist() for _, b in params],
         "pruned": pruned,
     }
+    scaler = getattr(net, "standardizer", None)
+    if scaler is not None:
+        if not isinstance(scaler, Standardizer) or scaler.mean.size != net.sizes[0]:
+            raise ValueError(f"save: standardizer: expected an ns.Standardizer for {net.sizes[0]} inputs, "
+                             f"got {scaler!r}")
+        data["standardizer"] = scaler.to_dict()
+    return data
 
 
 def malformed(source: str) -> str:
@@ -91,6 +101,13 @@ def fill_parameters(net, data: dict, source: str = "the data") -> None:
             net.set_biases(l, _array(data["biases"][l - 1], f"biases[{l - 1}]", bad))
     except ValueError as exc:
         raise ValueError(str(exc) if str(exc).startswith(bad) else f"{bad} {exc}") from exc
+    if data.get("standardizer") is not None:
+        try:
+            net.standardizer = Standardizer.from_dict(data["standardizer"])
+        except ValueError as exc:
+            raise ValueError(f"{bad} {exc}") from None
+        _require(net.standardizer.mean.size == net.sizes[0],
+                 f"{bad} 'standardizer' holds {net.standardizer.mean.size} columns for {net.sizes[0]} inputs")
 
 
 def _array(value, name: str, bad: str) -> np.ndarray:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..base.limits import check_memory, excerpt
+from ..core.history import History
 from ..core.validation import as_inputs
 from .drawing import new_figure
 
@@ -59,36 +60,54 @@ def _series(values, name: str) -> np.ndarray:
     return arr
 
 
-def loss_curve(history, ax: Axes | None = None, log: bool | None = None, title: str | None = None) -> Figure | Axes:
-    """The cost J(W,b) after each epoch, as ``net.fit`` returns it.
-
-    ``history`` is one sequence of costs, or a mapping ``{label: costs}`` to compare runs on one plot.
-    ``log``: logarithmic cost axis; ``None`` chooses it when every cost is positive and they span more than
-    a factor of 50. Epochs are numbered from 1, as in ``fit``.
-    """
+def _runs(history) -> dict:
+    """{label: (epochs, costs)}: a History brings its validation curve and its J0 at epoch 0."""
+    if isinstance(history, History):
+        first = 0 if history.initial is not None else 1
+        train = ([history.initial] if first == 0 else []) + list(history)
+        if not history.validation:
+            return {None: (first, _series(train, "history"))}
+        return {"training": (first, _series(train, "history")),
+                "validation": (1, _series(history.validation, "history.validation"))}
     runs = dict(history) if isinstance(history, Mapping) else {None: history}
     if not runs:
         raise ValueError("history: expected costs (a sequence) or {label: costs}, got an empty mapping")
-    series = {label: _series(v, "history" if label is None else f"history[{label!r}]") for label, v in runs.items()}
+    return {label: (1, _series(v, "history" if label is None else f"history[{label!r}]")) for label, v in runs.items()}
+
+
+def loss_curve(history, ax: Axes | None = None, log: bool | None = None, title: str | None = None) -> Figure | Axes:
+    """The cost J(W,b) after each epoch, as ``net.fit`` returns it.
+
+    ``history`` is the :class:`~neurosim.core.history.History` that ``fit`` returns — its training curve starts at
+    epoch 0 with J0, and with validation data the validation curve is drawn beside it, with a dotted line at
+    the epoch of the lowest validation cost — or one sequence of costs (epochs 1, 2, …), or a mapping
+    ``{label: costs}`` to compare runs on one plot. ``log``: logarithmic cost axis; ``None`` chooses it when
+    every cost is positive and they span more than a factor of 50.
+    """
+    series = _runs(history)
     fig, ax = _axes(ax, (7.0, 4.5))
-    finite = np.concatenate([c[np.isfinite(c)] for c in series.values()])
+    finite = np.concatenate([c[np.isfinite(c)] for _, c in series.values()])
     if log is None:
         log = finite.size > 0 and bool(np.all(finite > 0)) and finite.max() > 50 * finite.min()
     # matplotlib's log axis overflows while placing ticks near the float limit (a diverging run), so such
     # curves are drawn as log10 J on a linear axis instead.
     huge = bool(log) and finite.size > 0 and finite.max() > 1e100
-    for label, costs in series.items():
+    for label, (first, costs) in series.items():
         with np.errstate(divide="ignore", invalid="ignore"):
             y = np.log10(costs) if huge else costs
-        ax.plot(np.arange(1, costs.size + 1), y, label=label, marker="o" if costs.size < 30 else None,
+        ax.plot(np.arange(first, first + costs.size), y, label=label, marker="o" if costs.size < 30 else None,
                 markersize=3)
+    best = getattr(history, "best_epoch", None)
+    if best is not None:
+        stopped = "early stopping kept" if history.restored_epoch == best else "lowest validation J at"
+        ax.axvline(best, color="0.4", linestyle=":", linewidth=1, label=f"{stopped} epoch {best}")
     if log and not huge:
         ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("log₁₀ J(W, b)" if huge else "cost J(W, b)")
     ax.set_title(title if title is not None else "cost over training")
     ax.grid(True, alpha=0.3)
-    if any(label is not None for label in series):
+    if any(label is not None for label in series) or best is not None:
         ax.legend()
     return ax if fig is None else fig
 

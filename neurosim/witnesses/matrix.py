@@ -54,6 +54,7 @@ class MatrixNetwork(Trainable):
         self.activations: list[Activation] = list(net.activations)
         self.loss: Loss = net.loss
         self.weight_decay: float = net.weight_decay
+        self.standardizer = net.standardizer
         self.W: list[np.ndarray] = []
         self.b: list[np.ndarray] = []
         # None for a fully connected layer keeps the hot path free of a useless multiplication.
@@ -91,6 +92,7 @@ class MatrixNetwork(Trainable):
                 for i, j in np.argwhere(M == 0) + 1:
                     net.prune(l, int(i), int(j))
         net.set_parameters(self.parameters())
+        net.standardizer = self.standardizer
         return net
 
     # --- structure and parameters ------------------------------------------------------------------
@@ -190,6 +192,11 @@ class MatrixNetwork(Trainable):
         self._forward(X.T)
         self._single = False
         return self._data_cost(T.T)
+
+    def _evaluate(self, X: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
+        """J(W,b) and the outputs A^(n_l) as rows, from one forward pass."""
+        cost = self._cost(X, T)
+        return cost, self.A[self.n_layers].T.copy()
 
     def _gradients(self, X: np.ndarray, T: np.ndarray) -> tuple[float, Parameters]:
         self._forward(X.T)
