@@ -17,7 +17,9 @@ from neurosim.cli import main
 from neurosim.core.activations import get_activation
 
 ENGINE_FIELDS = {"best_us", "median_us"}
-RATIOS = {"scalar_vs_floor", "twin_vs_numpy", "scalar_vs_twin_1", "scalar_vs_twin_batched"}
+RATIOS = {"engine_vs_floor", "engine_vs_lists_floor", "engine_vs_object_floor", "twin_1_vs_numpy_1d",
+          "twin_batched_vs_numpy"}
+SCALING_RATIOS = {"twin_batched_vs_numpy"}
 
 
 def numpy_backprop(Ws, bs, X, T):
@@ -62,6 +64,27 @@ def test_python_floor_computes_the_gradients(problem):
     np.testing.assert_allclose(floor.gradient_matrices()[0][0], grads[0][0], rtol=1e-11, atol=1e-14)
 
 
+@pytest.mark.parametrize("m", [1, 6])
+def test_lists_floor_computes_the_gradients(problem, m):
+    sizes, Ws, bs, X, T = problem
+    J, grads = numpy_backprop(Ws, bs, X[:m], T[:m])
+    floor = bench.ListsFloor(list(zip(Ws, bs)), get_activation("sigmoid"))
+    for _ in range(2):   # a second batch starts from zero, not from the first batch's sums
+        assert floor.gradients(X[:m].tolist(), T[:m].tolist()) == pytest.approx(J, rel=1e-12)
+        for (dW, db), (fW, fb) in zip(grads, floor.gradient_matrices()):
+            np.testing.assert_allclose(fW, dW, rtol=1e-11, atol=1e-14)
+            np.testing.assert_allclose(fb, db, rtol=1e-11, atol=1e-14)
+
+
+def test_numpy_floor_1d_computes_one_examples_gradients(problem):
+    sizes, Ws, bs, X, T = problem
+    _, grads = numpy_backprop(Ws, bs, X[:1], T[:1])
+    floor_grads = bench.numpy_floor_1d(list(zip(Ws, bs)), get_activation("sigmoid"), X[0], T[0])
+    for (dW, db), (fW, fb) in zip(grads, floor_grads):
+        np.testing.assert_allclose(fW, dW, rtol=1e-11, atol=1e-14)
+        np.testing.assert_allclose(fb, db, rtol=1e-11, atol=1e-14)
+
+
 def test_numpy_floor_computes_the_gradients(problem):
     sizes, Ws, bs, X, T = problem
     J, grads = numpy_backprop(Ws, bs, X, T)
@@ -91,18 +114,30 @@ def test_connections_counts_every_weight():
     assert [bench.connections(s) for s in bench.SCALING] == [10, 100, 1_000, 10_000, 100_000]
 
 
-def test_measure_gives_best_and_median_per_function():
+def test_measure_takes_turns_and_gives_one_time_per_repeat():
     settings = bench.Settings(quick=True)
-    calls = {"a": 0, "b": 0}
+    order = []
+    out = bench.measure({"a": lambda: order.append("a"), "b": lambda: order.append("b")}, settings)
+    assert set(out) == {"a", "b"} and all(len(ts) == settings.repeats for ts in out.values())
+    assert all(t >= 0 for ts in out.values() for t in ts)
+    # after one calibrating call each, the two alternate: a…a b…b a…a b…b (back-to-back pairs)
+    runs = [name for k, name in enumerate(order[2:]) if k == 0 or name != order[2:][k - 1]]
+    assert runs == ["a", "b"] * settings.repeats
 
-    def count(name):
-        calls[name] += 1
 
-    out = bench.measure({"a": lambda: count("a"), "b": lambda: count("b")}, settings)
-    assert set(out) == {"a", "b"}
-    for best, median in out.values():
-        assert 0 < best <= median
-    assert calls["a"] >= 1 + settings.repeats and calls["b"] >= 1 + settings.repeats
+def test_speed_ratio_is_the_median_of_the_pairs():
+    # floor ÷ engine per pair: 2, 4, 0.5 -> median 2; a slow moment (pair 3) moves both sides, not the verdict
+    assert bench.speed_ratio([1.0, 1.0, 8.0], [2.0, 4.0, 4.0]) == 2.0
+
+
+def test_fit_costs_recovers_a_linear_cost():
+    rows = [{"connections": c, "neurons": n, "times": {"scalar": {"median_us": 0.1 * c + 0.5 * n + 3.0}}}
+            for c, n in ((10, 7), (300, 33), (2368, 106), (25408, 826), (100, 20))]
+    fit = bench.fit_costs(rows)
+    assert fit["ns_per_connection"] == pytest.approx(100.0)
+    assert fit["ns_per_neuron"] == pytest.approx(500.0)
+    assert fit["us_per_example"] == pytest.approx(3.0)
+    assert fit["worst_relative_error"] < 1e-9
 
 
 def test_build_cost_reports_time_and_memory():
@@ -114,35 +149,43 @@ def test_build_cost_reports_time_and_memory():
 
 
 def _check_report(report: dict, quick: bool) -> None:
-    assert set(report) == {"machine", "settings", "per_example", "scaling", "build", "animation", "targets"}
+    assert set(report) == {"machine", "settings", "per_example", "scaling", "cost_model", "gradient_check", "build",
+                           "animation", "targets"}
     assert set(report["machine"]) >= {"nproc", "cpu", "platform", "python", "numpy", "networkx", "matplotlib",
-                                      "blas_threads"}
+                                      "blas_threads", "blas_pinned_by_bench"}
     assert report["settings"]["quick"] is quick and report["settings"]["batch"] == 256
     assert [r["sizes"] for r in report["per_example"]] == [list(s) for s in bench.ARCHITECTURES]
+    for row in report["per_example"]:
+        assert set(row["times"]) == set(bench.ENGINES) and set(row["ratios"]) == RATIOS
+        assert row["floor"] in ("lists_floor", "object_floor")
     for row in report["per_example"] + report["scaling"]:
-        assert row["connections"] == bench.connections(row["sizes"])
-        assert set(row["times"]) == set(bench.ENGINES)
+        assert row["connections"] == bench.connections(row["sizes"]) and row["neurons"] == sum(row["sizes"])
         for t in row["times"].values():
             assert set(t) == ENGINE_FIELDS and 0 < t["best_us"] <= t["median_us"]
-        assert set(row["ratios"]) == RATIOS and all(q > 0 for q in row["ratios"].values())
+        assert all(q > 0 for q in row["ratios"].values())
     expected_scaling = bench.SCALING[:-1] if quick else bench.SCALING
     assert [r["sizes"] for r in report["scaling"]] == [list(s) for s in expected_scaling]
     for row in report["scaling"]:
-        assert set(row["ns_per_connection"]) == set(bench.ENGINES)
+        assert set(row["times"]) == set(row["ns_per_connection"]) == set(bench.SCALING_ENGINES)
+        assert set(row["ratios"]) == SCALING_RATIOS
         assert row["build_seconds"] > 0 and row["build_bytes_per_connection"] > 0
+    assert set(report["cost_model"]) == {"ns_per_connection", "ns_per_neuron", "us_per_example",
+                                         "worst_relative_error", "points"}
+    assert report["gradient_check"]["parameters"] == 2410 and report["gradient_check"]["ok"] is True
     build = report["build"]
     assert build["sizes"] == bench.BUILD_SIZES and build["connections"] == 101_632
     assert build["seconds"] > 0 and build["bytes_per_connection"] > 0
     assert set(report["animation"]) == {"available", "seconds", "note"}
     assert [t["name"] for t in report["targets"]] == [t[0] for t in bench.TARGETS]
     for t in report["targets"]:
-        assert set(t) == {"name", "limit", "what", "unit", "measured", "met"}
+        assert set(t) == {"name", "goal", "sense", "what", "unit", "measured", "met"}
         assert (t["met"] is None) == (t["measured"] is None)
 
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
-    """`neurosim bench --quick --json --plot`, run once for the tests below: (exit status, report, stdout, folder)."""
+    """`neurosim bench --quick --json --plot`, run once for the tests below (it re-runs itself in a child
+    process with BLAS pinned): (exit status, report, stdout, folder)."""
     import contextlib
     import io
 
@@ -159,32 +202,51 @@ def test_bench_quick_writes_every_field(quick_run):
     _check_report(report, quick=True)
     assert report["animation"]["available"] is False and "--quick" in report["animation"]["note"]
     assert (folder / "bench.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    for text in ("py floor", "twin×256", "numpy×256", "targets:", "[784, 32, 10]", "bytes per connection"):
+    for text in ("lists", "objects", "numpy 1-D", "twin×256", "targets:", "[784, 32, 10]", "bytes per connection",
+                 "ns × connections", "gradient_check [64, 32, 10]"):
         assert text in out
     assert not list(folder.glob("*.tmp*"))   # the atomic write left no temporary file
 
 
-def test_targets_compare_each_measurement_with_its_limit(quick_run):
-    _, report, _, _ = quick_run
-    rows = {tuple(r["sizes"]): r for r in report["per_example"]}
+def test_bench_pins_blas_threads_in_a_child_and_says_so(quick_run):
+    _, report, out, _ = quick_run
+    assert report["machine"]["blas_pinned_by_bench"] is True
+    assert report["machine"]["blas_threads"] == {name: "1" for name in bench.THREAD_VARIABLES}
+    assert "pinned: neurosim bench re-ran itself in a child process" in out
+
+
+def test_targets_compare_each_measurement_with_its_goal(quick_run):
+    _, report, out, _ = quick_run
+    rows = {tuple(r["sizes"]): r["ratios"] for r in report["per_example"]}
     measured = [t["measured"] for t in report["targets"]]
-    assert measured[0] == rows[(2, 16, 16, 1)]["ratios"]["scalar_vs_floor"]
-    assert measured[1] == rows[(64, 32, 10)]["ratios"]["scalar_vs_floor"]
-    assert measured[2] == max(r["ratios"]["twin_vs_numpy"] for r in report["per_example"])
-    assert measured[3:5] == [report["build"]["seconds"], report["build"]["bytes_per_connection"]]
-    assert measured[5] is None   # --quick renders no animation
+    assert measured[:4] == [rows[tuple(s)]["engine_vs_floor"] for s in bench.ARCHITECTURES]
+    assert measured[4] == min(r["twin_batched_vs_numpy"] for r in rows.values())
+    assert measured[5] == min(r["twin_1_vs_numpy_1d"] for r in rows.values())
+    assert measured[6] == report["gradient_check"]["seconds"]
+    assert measured[7:9] == [report["build"]["seconds"], report["build"]["bytes_per_connection"]]
+    assert measured[9] is None   # --quick renders no animation
     for t in report["targets"]:
         if t["measured"] is not None:
-            assert t["met"] == (t["measured"] < t["limit"])
+            assert t["met"] == (t["measured"] >= t["goal"] if t["sense"] == "≥" else t["measured"] < t["goal"])
+        assert f"(goal {t['sense']} {t['goal']:g}" in out   # every ratio printed beside its goal
+
+
+def test_the_faster_floor_is_the_floor(quick_run):
+    _, report, _, _ = quick_run
+    for row in report["per_example"]:
+        t = row["times"]
+        other = "object_floor" if row["floor"] == "lists_floor" else "lists_floor"
+        assert t[row["floor"]]["median_us"] <= t[other]["median_us"]
+        assert row["ratios"]["engine_vs_floor"] == row["ratios"][f"engine_vs_{row['floor']}"]
 
 
 def test_report_text_says_missed_and_not_measured(quick_run):
     _, report, _, _ = quick_run
     report = json.loads(json.dumps(report))
-    report["targets"][0].update(measured=2.5, met=False)
+    report["targets"][0].update(measured=0.25, met=False)
     text = bench.format_report(report)
-    lines = [line for line in text.splitlines() if line.strip().startswith(("scalar_vs_floor", "animation_gif"))]
-    assert "2.50×" in lines[0] and lines[0].endswith("MISSED")
+    lines = [line for line in text.splitlines() if line.strip().startswith(("engine_vs_floor", "animation_gif"))]
+    assert "0.25×" in lines[0] and lines[0].endswith("MISSED")
     assert lines[-1].endswith("not measured")
 
 

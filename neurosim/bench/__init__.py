@@ -1,30 +1,29 @@
-"""What neuron-level thinking costs, measured: the scalar engine and the matrix twin beside their floors.
+"""What neuron-level thinking costs, measured: the scalar engine and the matrix twin beside honest floors.
 
-Four engines compute the same thing — the batch cost J(W,b) and every ∂J/∂W_ij^(l), ∂J/∂b_i^(l) of a
-sigmoid network with the half-SSE loss — and each is timed per example:
+The engines compute the same thing — the batch cost J(W,b) and every ∂J/∂W_ij^(l), ∂J/∂b_i^(l) of a sigmoid
+network with the half-SSE loss — and each is timed per example against its floor:
 
-* ``scalar``: :class:`~neurosim.core.network.Network`, one :class:`~neurosim.core.graph.Neuron` at a time;
-* ``python_floor``: :class:`PythonFloor`, the same arithmetic as a bare plain-Python loop over objects
-  with cached connection lists — about as fast as a neuron-by-neuron engine in pure Python can be;
-* ``twin_1`` / ``twin_batched``: :class:`~neurosim.witnesses.matrix.MatrixNetwork` fed one example at a time, and
-  a batch of 256 examples at once;
-* ``numpy_batched``: :func:`numpy_floor`, the twin's equations written straight in numpy, nothing else.
+* ``scalar``: :class:`~neurosim.core.network.Network`, one :class:`~neurosim.core.graph.Neuron` at a time,
+  against the faster (per network) of two plain-Python floors: :class:`ListsFloor` (weights as lists of rows,
+  C-level ``sumprod`` sums: the fastest pure Python known for the job) and :class:`PythonFloor` (bare
+  ``__slots__`` objects, which wins on tiny networks); each floor is first checked to compute the engine's
+  gradients;
+* ``twin_1``: :class:`~neurosim.witnesses.matrix.MatrixNetwork`'s public ``forward(x)`` + ``backward(y)`` on one
+  example, against :func:`numpy_floor_1d` (the equations on 1-D vectors in bare numpy);
+* ``twin_batched``: the twin on a batch of 256, against :func:`numpy_floor` (the same equations in bare numpy).
 
-Both floors call the same activation functions (``f_scalar``/``df_scalar``, ``f``/``df``) as the
-engines, so a ratio engine / floor measures the engine's bookkeeping, not a choice of formula.
-Timing uses ``time.perf_counter``: each measurement repeats a call enough times to last ``min_time``,
-does that ``repeats`` times (the engines compared taking turns), and keeps the best (reported, and used
-for ratios) and the median.
-
-Also measured: how the cost grows with the number of connections (10 … 100,000), the time and memory
-(``tracemalloc``) to build a network's graph, and the time to render the default animation as a GIF.
+Every ratio is floor time ÷ engine time, the median of back-to-back pairs on the CPU clock (see
+:mod:`neurosim.bench.measure`), and is printed against its goal. Also measured: how the cost grows with
+connections and neurons (a fitted cost per connection and per neuron), ``ns.gradient_check`` of a
+[64, 32, 10] network, the time and memory to build a network's graph, and the time to render the default
+animation as a GIF. ``neurosim bench`` runs all this in a child process with BLAS pinned to one thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from .floors import PythonFloor, numpy_floor
+from .floors import ListsFloor, PythonFloor, numpy_floor, numpy_floor_1d
 from .measure import (
     ARCHITECTURES,
     BATCH,
@@ -32,42 +31,56 @@ from .measure import (
     ENGINE_LABELS,
     ENGINES,
     SCALING,
+    SCALING_ENGINES,
     TARGETS,
+    THREAD_VARIABLES,
     Settings,
     animation_time,
     build_cost,
     connections,
+    fit_costs,
+    gradcheck_time,
     machine,
     measure,
+    speed_ratio,
     time_engines,
 )
 from .report import format_report, plot, supported_plot_formats
 
-__all__ = ["ARCHITECTURES", "BATCH", "BUILD_SIZES", "ENGINES", "ENGINE_LABELS", "SCALING", "TARGETS", "PythonFloor",
-           "Settings", "animation_time", "build_cost", "connections", "format_report", "machine", "measure",
-           "numpy_floor", "plot", "run", "supported_plot_formats", "time_engines"]
+__all__ = ["ARCHITECTURES", "BATCH", "BUILD_SIZES", "ENGINES", "ENGINE_LABELS", "SCALING", "SCALING_ENGINES",
+           "TARGETS", "THREAD_VARIABLES", "ListsFloor", "PythonFloor", "Settings", "animation_time", "build_cost",
+           "connections", "fit_costs", "format_report", "gradcheck_time", "machine", "measure", "numpy_floor",
+           "numpy_floor_1d", "plot", "run", "speed_ratio", "supported_plot_formats", "targets", "time_engines"]
 
 
-def _targets(per_example: list[dict], build: dict, anim: dict) -> list[dict]:
-    by_sizes = {tuple(r["sizes"]): r for r in per_example}
+def targets(report: dict) -> list[dict]:
+    """Each measurement of ``report`` beside its goal from :data:`TARGETS`: met, missed or not measured."""
+    by_sizes = {tuple(r["sizes"]): r["ratios"] for r in report["per_example"]}
+    build, anim = report["build"], report["animation"]
+    full_build = build["sizes"] == BUILD_SIZES
     measured = [
-        by_sizes[(2, 16, 16, 1)]["ratios"]["scalar_vs_floor"],
-        by_sizes[(64, 32, 10)]["ratios"]["scalar_vs_floor"],
-        max(r["ratios"]["twin_vs_numpy"] for r in per_example),
-        build["seconds"] if build["sizes"] == BUILD_SIZES else None,
-        build["bytes_per_connection"] if build["sizes"] == BUILD_SIZES else None,
+        *(by_sizes[tuple(s)]["engine_vs_floor"] for s in ARCHITECTURES),
+        min(r["twin_batched_vs_numpy"] for r in by_sizes.values()),
+        min(r["twin_1_vs_numpy_1d"] for r in by_sizes.values()),
+        report["gradient_check"]["seconds"],
+        build["seconds"] if full_build else None,
+        build["bytes_per_connection"] if full_build else None,
         anim["seconds"],
     ]
-    return [{"name": name, "limit": limit, "what": what, "unit": unit, "measured": value,
-             "met": None if value is None else bool(value < limit)}
-            for (name, limit, what, unit), value in zip(TARGETS, measured)]
+    out = []
+    for (name, goal, sense, what, unit), value in zip(TARGETS, measured):
+        met = None if value is None else bool(value >= goal if sense == "≥" else value < goal)
+        out.append({"name": name, "goal": goal, "sense": sense, "what": what, "unit": unit, "measured": value,
+                    "met": met})
+    return out
 
 
 def run(quick: bool = False, animation: bool = True, progress: Callable[[str], None] | None = None) -> dict:
     """Run the whole benchmark and return its report, a JSON-ready dict (see :func:`format_report`).
 
-    ``quick``: fewer repeats, networks up to 10,000 connections and no animation render (a few seconds).
-    ``progress`` is called with a short message before each stage.
+    ``quick``: fewer pairs, networks up to 10,000 connections and no animation render (seconds, not a minute).
+    ``progress`` is called with a short message before each stage. BLAS threads are whatever the environment
+    says; ``neurosim bench`` pins them to one.
     """
     settings = Settings(quick)
     say = progress or (lambda message: None)
@@ -78,12 +91,14 @@ def run(quick: bool = False, animation: bool = True, progress: Callable[[str], N
     scaling = []
     for sizes in settings.scaling:
         say(f"scaling, {connections(sizes):,} connections")
-        row = time_engines(sizes, settings)
+        row = time_engines(sizes, settings, engines=SCALING_ENGINES)
         cost = build_cost(sizes, repeats=1 if quick else 3)
         row["ns_per_connection"] = {name: t["best_us"] * 1e3 / row["connections"] for name, t in row["times"].items()}
         row["build_seconds"] = cost["seconds"]
         row["build_bytes_per_connection"] = cost["bytes_per_connection"]
         scaling.append(row)
+    say("gradient_check [64, 32, 10] on 8 examples")
+    gradcheck = gradcheck_time(repeats=1 if quick else 3)
     say(f"graph build, {BUILD_SIZES}")
     build = build_cost(BUILD_SIZES, repeats=1 if quick else 3)
     if animation and not quick:
@@ -92,5 +107,8 @@ def run(quick: bool = False, animation: bool = True, progress: Callable[[str], N
     else:
         why = "--quick" if animation else "animation=False"
         anim = {"available": False, "seconds": None, "note": f"not measured ({why})"}
-    return {"machine": machine(), "settings": settings.as_dict(), "per_example": per_example, "scaling": scaling,
-            "build": build, "animation": anim, "targets": _targets(per_example, build, anim)}
+    report = {"machine": machine(), "settings": settings.as_dict(), "per_example": per_example, "scaling": scaling,
+              "cost_model": fit_costs(per_example + scaling), "gradient_check": gradcheck, "build": build,
+              "animation": anim}
+    report["targets"] = targets(report)
+    return report

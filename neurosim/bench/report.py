@@ -5,43 +5,61 @@ from __future__ import annotations
 
 import os
 
-from .measure import ENGINE_LABELS, ENGINES
+from .measure import ENGINE_LABELS, SCALING_ENGINES
 
 # --- reporting ----------------------------------------------------------------------------------
+
 
 def _us(value: float) -> str:
     return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
 
 
+def _blas(mc: dict) -> str:
+    threads = ", ".join(f"{k}={v}" for k, v in mc["blas_threads"].items())
+    if mc.get("blas_pinned_by_bench"):
+        return f"{threads} (pinned: neurosim bench re-ran itself in a child process with these set)"
+    return threads or "library default (neurosim bench pins them to 1; bench.run() called directly does not)"
+
+
 def format_report(report: dict) -> str:
-    """The report as plain-text tables."""
+    """The report as plain-text tables, every ratio beside its goal."""
     mc, st = report["machine"], report["settings"]
+    load = "" if mc.get("load_average") is None else f", load average {mc['load_average']:.1f}"
     lines = [
         f"neurosim bench{' --quick' if st['quick'] else ''}: forward + backward + gradients, time per example "
-        f"(best of {st['repeats']}, µs)",
-        f"machine: {mc['cpu']}, {mc['nproc']} cores; Python {mc['python']}, numpy {mc['numpy']}; BLAS threads: "
-        + (", ".join(f"{k}={v}" for k, v in mc["blas_threads"].items()) or "library default "
-           "(OPENBLAS_NUM_THREADS=1 steadies the batched numbers on a busy machine)"),
+        f"(median of {st['repeats']}, µs, CPU time)",
+        f"machine: {mc['cpu']}, {mc['nproc']} cores{load}; Python {mc['python']}, numpy {mc['numpy']}",
+        f"BLAS threads: {_blas(mc)}",
+        "speed ratios = floor time ÷ engine time, median of back-to-back pairs (1 = as fast as the floor)",
         "",
-        f"{'sizes':<16}{'conns':>8}{'scalar':>10}{'py floor':>10}{'×floor':>8}{'twin×1':>10}"
-        f"{'twin×256':>10}{'numpy×256':>11}{'×numpy':>8}{'scalar/twin×256':>17}",
+        f"{'sizes':<16}{'conns':>8}{'scalar':>9}{'lists':>9}{'objects':>9}{'×floor':>8}"
+        f"{'twin×1':>9}{'numpy 1-D':>10}{'×':>7}{'twin×256':>10}{'numpy×256':>10}{'×':>7}",
     ]
     for r in report["per_example"]:
-        t, q = {k: v["best_us"] for k, v in r["times"].items()}, r["ratios"]
-        lines.append(f"{str(r['sizes']):<16}{r['connections']:>8,}{_us(t['scalar']):>10}{_us(t['python_floor']):>10}"
-                     f"{q['scalar_vs_floor']:>7.2f}×{_us(t['twin_1']):>10}{_us(t['twin_batched']):>10}"
-                     f"{_us(t['numpy_batched']):>11}{q['twin_vs_numpy']:>7.2f}×{q['scalar_vs_twin_batched']:>16,.0f}×")
+        t, q = {k: v["median_us"] for k, v in r["times"].items()}, r["ratios"]
+        lines.append(f"{str(r['sizes']):<16}{r['connections']:>8,}{_us(t['scalar']):>9}{_us(t['lists_floor']):>9}"
+                     f"{_us(t['object_floor']):>9}{q['engine_vs_floor']:>7.2f}×{_us(t['twin_1']):>9}"
+                     f"{_us(t['numpy_1d']):>10}{q['twin_1_vs_numpy_1d']:>6.2f}×{_us(t['twin_batched']):>10}"
+                     f"{_us(t['numpy_batched']):>10}{q['twin_batched_vs_numpy']:>6.2f}×")
+    lines.append("(×floor: against the faster of the two plain-Python floors, lists or objects, per network)")
     lines += ["", "How cost grows: time per connection per example (ns); graph build time and memory",
-              f"{'sizes':<16}{'conns':>9}{'scalar':>9}{'py floor':>10}{'twin×1':>9}{'twin×256':>10}"
+              f"{'sizes':<16}{'conns':>9}{'neurons':>8}{'scalar':>9}{'lists':>9}{'twin×1':>9}{'twin×256':>10}"
               f"{'numpy×256':>11}{'build':>10}{'B/conn':>9}"]
     for r in report["scaling"]:
         ns_ = r["ns_per_connection"]
-        lines.append(f"{str(r['sizes']):<16}{r['connections']:>9,}{ns_['scalar']:>9.0f}{ns_['python_floor']:>10.0f}"
-                     f"{ns_['twin_1']:>9.1f}{ns_['twin_batched']:>10.2f}{ns_['numpy_batched']:>11.2f}"
-                     f"{r['build_seconds'] * 1e3:>8.1f}ms{r['build_bytes_per_connection']:>9.0f}")
-    b, a = report["build"], report["animation"]
-    lines += ["", f"graph build {b['sizes']} ({b['connections']:,} connections): {b['seconds']:.2f} s, "
-                  f"{b['bytes_per_connection']:.0f} bytes per connection",
+        lines.append(f"{str(r['sizes']):<16}{r['connections']:>9,}{r['neurons']:>8,}{ns_['scalar']:>9.0f}"
+                     f"{ns_['lists_floor']:>9.0f}{ns_['twin_1']:>9.1f}{ns_['twin_batched']:>10.2f}"
+                     f"{ns_['numpy_batched']:>11.2f}{r['build_seconds'] * 1e3:>8.1f}ms"
+                     f"{r['build_bytes_per_connection']:>9.0f}")
+    cm = report["cost_model"]
+    lines.append(f"fitted: scalar engine time per example ≈ {cm['ns_per_connection']:.0f} ns × connections + "
+                 f"{cm['ns_per_neuron']:.0f} ns × neurons + {cm['us_per_example']:.1f} µs "
+                 f"(worst misfit {cm['worst_relative_error']:.0%} over {cm['points']} networks)")
+    b, a, g = report["build"], report["animation"], report["gradient_check"]
+    lines += ["", f"gradient_check {g['sizes']} on {g['examples']} examples, {g['parameters']:,} parameters: "
+                  f"{g['seconds']:.2f} s ({'ok' if g['ok'] else 'MISMATCH'})",
+              f"graph build {b['sizes']} ({b['connections']:,} connections): {b['seconds']:.2f} s, "
+              f"{b['bytes_per_connection']:.0f} bytes per connection",
               "default animation (GIF): " + (f"{a['seconds']:.2f} s, {a['note']}" if a["available"] else a["note"]),
               "", "targets:"]
     for tg in report["targets"]:
@@ -50,7 +68,8 @@ def format_report(report: dict) -> str:
         else:
             verdict = "met" if tg["met"] else "MISSED"
             value = f"{tg['measured']:.2f}{tg['unit']}" if tg["unit"] != "B" else f"{tg['measured']:.0f} B"
-        lines.append(f"  {tg['name']:<48} {value:>9}  (limit {tg['limit']:g}{tg['unit']})  {verdict}")
+        goal = f"{tg['goal']:g}{tg['unit']}" if tg["unit"] != "B" else f"{tg['goal']:g} B"
+        lines.append(f"  {tg['name']:<42} {value:>9}  (goal {tg['sense']} {goal})  {verdict}")
     return "\n".join(lines)
 
 
@@ -63,9 +82,9 @@ def plot(report: dict, path: str | os.PathLike) -> None:
     n = [r["connections"] for r in rows]
     fig = Figure(figsize=(11, 4.5))
     left, right = fig.subplots(1, 2)
-    styles = {"scalar": "o-", "python_floor": "o--", "twin_1": "s-", "twin_batched": "^-", "numpy_batched": "^--"}
-    for name in ENGINES:
-        left.loglog(n, [r["times"][name]["best_us"] for r in rows], styles[name], label=ENGINE_LABELS[name])
+    styles = {"scalar": "o-", "lists_floor": "o--", "twin_1": "s-", "twin_batched": "^-", "numpy_batched": "^--"}
+    for name in SCALING_ENGINES:
+        left.loglog(n, [r["times"][name]["median_us"] for r in rows], styles[name], label=ENGINE_LABELS[name])
         right.loglog(n, [r["ns_per_connection"][name] for r in rows], styles[name], label=ENGINE_LABELS[name])
     left.set(xlabel="connections", ylabel="µs per example (forward + backward)",
              title="Time per example grows with the connections")

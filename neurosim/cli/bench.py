@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -44,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
         if ext not in formats:
             raise ValueError(f"--plot: expected a file name ending in one of {', '.join(sorted(formats))}; "
                              f"got {args.plot!r}")
+    if os.environ.get(_CHILD) != "1":
+        return _in_child(args)
     progress = (lambda message: print(f"  measuring: {message} …", file=sys.stderr)) if sys.stderr.isatty() else None
     report = bench.run(quick=args.quick, animation=not args.no_animation, progress=progress)
     print(bench.format_report(report))
@@ -58,3 +61,25 @@ def run(args: argparse.Namespace) -> int:
         bench.plot(report, args.plot)
         print(f"wrote {args.plot}")
     return 0
+
+
+_CHILD = "NEUROSIM_BENCH_CHILD"
+
+
+def _in_child(args: argparse.Namespace) -> int:
+    """Run the same bench in a child process with BLAS pinned to one thread.
+
+    numpy is already loaded here, with its thread pool sized; only a fresh process reads the variables. The
+    child's report comes back through this process's stdout (so it can be redirected like any output).
+    """
+    argv = ["bench"] + ["--quick"] * args.quick + ["--no-animation"] * args.no_animation
+    argv += ["--json", args.json] * bool(args.json) + ["--plot", args.plot] * bool(args.plot)
+    package_root = str(Path(__file__).resolve().parents[2])   # the folder that holds neurosim/
+    env = {**os.environ, **{name: "1" for name in bench.THREAD_VARIABLES}, _CHILD: "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    print("neurosim bench: pinning BLAS to one thread (" + ", ".join(f"{v}=1" for v in bench.THREAD_VARIABLES)
+          + "): measuring in a child process", file=sys.stderr, flush=True)
+    child = subprocess.run([sys.executable, "-m", "neurosim", *argv], env=env, stdout=subprocess.PIPE, text=True)
+    sys.stdout.write(child.stdout)
+    sys.stdout.flush()
+    return child.returncode

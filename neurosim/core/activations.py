@@ -41,6 +41,8 @@ class Activation:
     df_scalar: Callable[[float], float] | None = field(default=None, repr=False)
     elementwise: bool = True
     symbol: str = "f"
+    # f′ from a = f(z) and z together: sigmoid's a(1 − a) and tanh's 1 − a² need no second exponential.
+    df_az: Callable[[float, float], float] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -55,6 +57,8 @@ class Activation:
             object.__setattr__(self, "f_scalar", lambda z, f=self.f: float(f(z)))
         if self.df_scalar is None:
             object.__setattr__(self, "df_scalar", lambda z, df=self.df: float(df(z)))
+        if self.df_az is None:
+            object.__setattr__(self, "df_az", lambda a, z, df=self.df_scalar: df(z))
 
 
 _PROBE = np.array([-1.5, 0.0, 0.5, 2.0])
@@ -210,12 +214,15 @@ def _softmax_df(z: Number) -> Number:
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "sigmoid": Activation("sigmoid", _sigmoid, _dsigmoid, _sigmoid_scalar, _dsigmoid_scalar, symbol="σ"),
-    "tanh": Activation("tanh", np.tanh, _dtanh, math.tanh, _dtanh_scalar, symbol="tanh"),
+    "sigmoid": Activation("sigmoid", _sigmoid, _dsigmoid, _sigmoid_scalar, _dsigmoid_scalar, symbol="σ",
+                          df_az=lambda a, z: a * (1.0 - a)),   # σ′(z) = σ(z)(1 − σ(z)), the same digits
+    "tanh": Activation("tanh", np.tanh, _dtanh, math.tanh, _dtanh_scalar, symbol="tanh",
+                       df_az=lambda a, z: 1.0 - a * a),
     "relu": Activation("relu", _relu, _drelu, _relu_scalar, _drelu_scalar, symbol="ReLU"),
     "leaky_relu": Activation("leaky_relu", _leaky, _dleaky, _leaky_scalar, _dleaky_scalar, symbol="LReLU"),
     "softplus": Activation("softplus", _softplus, _sigmoid, _softplus_scalar, _sigmoid_scalar, symbol="softplus"),
-    "identity": Activation("identity", _identity, _one, float, lambda z: 1.0, symbol="id"),
+    "identity": Activation("identity", _identity, _one, float, lambda z: 1.0, symbol="id",
+                           df_az=lambda a, z: 1.0),
     "softmax": Activation("softmax", softmax, _softmax_df, elementwise=False, symbol="softmax"),
 }
 ALIASES = {"linear": "identity"}

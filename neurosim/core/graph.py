@@ -8,6 +8,10 @@ layer l + 1. The objects hold the state (weights, biases, z, a, δ, gradients); 
 
 from __future__ import annotations
 
+import math
+import numbers
+from collections.abc import Sequence
+
 import networkx as nx
 
 from ..base.html import key_values
@@ -19,27 +23,65 @@ def _fmt(value) -> str:
     return "None" if value is None else f"{value:.6g}"
 
 
+def check_parameter(value, name: str) -> float:
+    """A finite real number as a float, checked once on assignment so the engine never has to."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name}: expected a finite real number, got {type(value).__name__} {_excerpt(value)}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name}: expected a finite real number, got {value}")
+    return value
+
+
+def _excerpt(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class Neuron:
     """Neuron i of layer l: z_i^(l), a_i^(l) = f(z_i^(l)), δ_i^(l) = ∂J/∂z_i^(l), and its bias.
 
     ``bias`` is b_i^(l−1), the bias added into z_i^(l); ``bias_grad`` is ∂J/∂b_i^(l−1) (= δ_i^(l) for one
     example). The input layer (l = 1) has no z, no δ and no bias: those stay ``None``.
-    ``incoming``/``outgoing`` are the neuron's Connections, cached from the graph by the Network.
+
+    The neuron also holds the row W_i·^(l−1) of its incoming weights (see "How a weight is stored" in
+    docs/architecture.md), all cached from the graph by the Network and rebuilt when the graph changes:
+    ``incoming``/``outgoing`` (its Connections, ordered by j and by i), ``weights`` and ``weight_grads``
+    (the numbers of ``incoming``, in the same order: each Connection's weight and grad live here),
+    ``inputs`` (None when every neuron of layer l − 1 feeds it, else their 0-based positions),
+    ``outputs`` (likewise for its successors) and ``out_weights`` (W_·i^(l), refreshed before each backward pass).
     """
 
-    __slots__ = ("layer", "index", "activation", "bias", "bias_grad", "z", "a", "delta", "incoming", "outgoing")
+    __slots__ = ("layer", "index", "activation", "_bias", "bias_grad", "z", "a", "delta", "incoming", "outgoing",
+                 "weights", "weight_grads", "inputs", "outputs", "out_weights")
 
     def __init__(self, layer: int, index: int, activation: Activation | None = None, bias: float | None = None):
         self.layer = layer
         self.index = index
         self.activation = activation
-        self.bias = bias
+        self._bias = None if bias is None else check_parameter(bias, "bias")
         self.bias_grad = None if bias is None else 0.0
         self.z: float | None = None
         self.a: float | None = None
         self.delta: float | None = None
         self.incoming: list[Connection] = []
         self.outgoing: list[Connection] = []
+        self.weights: list[float] = []
+        self.weight_grads: list[float] = []
+        self.inputs: list[int] | None = None
+        self.outputs: list[int] | None = None
+        self.out_weights: Sequence[float] = ()
+
+    @property
+    def bias(self) -> float | None:
+        """b_i^(l−1), added into z_i^(l); None for an input neuron. Assignments are checked: a finite real number."""
+        return self._bias
+
+    @bias.setter
+    def bias(self, value) -> None:
+        if self.layer == 1:
+            raise ValueError(f"bias: neuron ({self.layer}, {self.index}) is an input neuron, which has no bias")
+        self._bias = check_parameter(value, f"bias (b_{self.index}^({self.layer - 1}))")
 
     @property
     def key(self) -> tuple[int, int]:
@@ -66,20 +108,71 @@ class Neuron:
         ])
 
 
+# The per-connection numbers and where they live: Connection attribute -> (row on the target Neuron, the
+# Connection's own slot while it is not in the graph). A new per-connection number (an optimizer's
+# velocity, say) is one more entry here, one more slot on Connection and one more Neuron row.
+ROWS: dict[str, tuple[str, str]] = {"weight": ("weights", "_w"), "grad": ("weight_grads", "_g")}
+
+
 class Connection:
     """The weight W_ij^(l) from ``source`` (neuron j of layer l) to ``target`` (neuron i of layer l+1).
 
     ``grad`` is ∂J/∂W_ij^(l) = δ_i^(l+1) a_j^(l) after a backward pass (the batch gradient after
-    ``Network.gradients``).
+    ``Network.gradients``). While the connection is in a network's graph, its ``weight`` and ``grad`` are
+    entries ``k`` of its target neuron's ``weights`` and ``weight_grads`` rows (one place a weight lives);
+    a connection outside any graph (new, or pruned) keeps its own. ``weight`` is checked on assignment:
+    a finite real number.
     """
 
-    __slots__ = ("source", "target", "weight", "grad")
+    __slots__ = ("source", "target", "_k", "_w", "_g")
 
     def __init__(self, source: Neuron, target: Neuron, weight: float = 0.0):
+        for name, neuron in (("source", source), ("target", target)):
+            if not isinstance(neuron, Neuron):
+                raise TypeError(f"Connection {name}: expected a Neuron, got {type(neuron).__name__}")
         self.source = source
         self.target = target
-        self.weight = float(weight)
-        self.grad = 0.0
+        self._k = -1   # not in a graph yet: the numbers are the connection's own
+        self._w = check_parameter(weight, "weight")
+        self._g = 0.0
+
+    @property
+    def weight(self) -> float:
+        """W_ij^(l). Assignments are checked: a finite real number (TypeError / ValueError otherwise)."""
+        return self.target.weights[self._k] if self._k >= 0 else self._w
+
+    @weight.setter
+    def weight(self, value) -> None:
+        value = check_parameter(value, f"weight ({self._symbol()})")
+        if self._k >= 0:
+            self.target.weights[self._k] = value
+        else:
+            self._w = value
+
+    @property
+    def grad(self) -> float:
+        """∂J/∂W_ij^(l), written by the engine."""
+        return self.target.weight_grads[self._k] if self._k >= 0 else self._g
+
+    @grad.setter
+    def grad(self, value: float) -> None:
+        if self._k >= 0:
+            self.target.weight_grads[self._k] = value
+        else:
+            self._g = value
+
+    def _detach(self) -> None:
+        """Take the numbers out of the target's rows into the connection's own slots (it left the graph)."""
+        if self._k >= 0:
+            for attr, (_, own) in ROWS.items():
+                setattr(self, own, getattr(self, attr))
+            self._k = -1
+
+    def _attach(self, k: int) -> None:
+        """The numbers now live at position k of the target's rows (the rows were filled by the caller)."""
+        self._k = k
+        for _, own in ROWS.values():
+            setattr(self, own, None)
 
     @property
     def layer(self) -> int:
@@ -96,8 +189,11 @@ class Connection:
         """j of W_ij^(l): the source neuron's index in layer l."""
         return self.source.index
 
+    def _symbol(self) -> str:
+        return f"W_{self.i}{self.j}^({self.layer})"
+
     def __repr__(self) -> str:
-        return f"Connection(W_{self.i}{self.j}^({self.layer})={_fmt(self.weight)}, grad={_fmt(self.grad)})"
+        return f"Connection({self._symbol()}={_fmt(self.weight)}, grad={_fmt(self.grad)})"
 
     def _repr_html_(self) -> str:
         """Jupyter: W_ij^(l) and ∂J/∂W_ij^(l), as in ``repr``."""
@@ -107,11 +203,93 @@ class Connection:
             (w, "weight", _fmt(self.weight)), (r"\partial J/\partial " + w, "gradient", _fmt(self.grad))])
 
 
+class _Watched(dict):
+    """A node's or an edge's attribute dict that tells its graph when it changes, and checks the one value
+    neurosim reads from it (``key`` must hold a ``kind``) when it is assigned."""
+
+    __slots__ = ("_graph",)
+    key = ""
+    kind: type = object
+
+    def __init__(self, graph: NeuronGraph):
+        super().__init__()
+        self._graph = graph
+
+    def _check(self, key, value) -> None:
+        if key == self.key and not isinstance(value, self.kind):
+            raise TypeError(f"graph: the {self.key!r} attribute must be an ns.{self.kind.__name__}, got "
+                            f"{type(value).__name__} {_excerpt(value)}; neurosim reads the network from it")
+
+    def _changed(self) -> None:
+        self._graph.version += 1
+
+    def __setitem__(self, key, value) -> None:
+        self._check(key, value)
+        super().__setitem__(key, value)
+        self._changed()
+
+    def __delitem__(self, key) -> None:
+        super().__delitem__(key)
+        self._changed()
+
+    def update(self, *args, **kwargs) -> None:
+        other = dict(*args, **kwargs)
+        for key, value in other.items():
+            self._check(key, value)
+        super().update(other)
+        self._changed()
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def pop(self, *args):
+        value = super().pop(*args)
+        self._changed()
+        return value
+
+    def popitem(self):
+        item = super().popitem()
+        self._changed()
+        return item
+
+    def clear(self) -> None:
+        super().clear()
+        self._changed()
+
+
+class _EdgeData(_Watched):
+    __slots__ = ()
+    key, kind = "connection", Connection
+
+
+class _NodeData(_Watched):
+    __slots__ = ()
+    key, kind = "neuron", Neuron
+
+
 class NeuronGraph(nx.DiGraph):
-    """A DiGraph that counts its structural changes, so the Network knows when to rebuild its cached
-    per-neuron connection lists (the engine never pays for dictionary look-ups in its inner loops)."""
+    """A DiGraph that counts its changes in ``version``, so the Network knows when to rebuild the rows and
+    lists it caches on each Neuron (the engine never pays for dictionary look-ups in its inner loops).
+
+    Every way networkx offers to change it counts: adding or removing nodes and edges, and assigning,
+    deleting or updating an attribute — ``graph.edges[e]["connection"] = c`` and ``nx.set_edge_attributes``
+    included, because each node's and edge's attribute dict reports to the graph. A "connection" that is not
+    a Connection, or a "neuron" that is not a Neuron, is refused on assignment (TypeError).
+    """
 
     version = 0
+
+    def node_attr_dict_factory(self) -> dict:   # networkx calls self.node_attr_dict_factory()
+        return _NodeData(self)
+
+    def edge_attr_dict_factory(self) -> dict:
+        return _EdgeData(self)
 
     def _changed(self) -> None:
         self.version += 1

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 import math
-import operator
 import os
 from collections.abc import Sequence
+from itertools import repeat
+from operator import add, mul, sub, truediv
 from os import PathLike
 
 import numpy as np
@@ -15,7 +16,9 @@ from ..base.files import read_json, write_json_atomic
 from ..base.svg import network_view
 from . import engine, state
 from .activations import Activation
+from .engine import sumprod
 from .graph import Connection, Neuron, NeuronGraph
+from .structure import rebuild
 from .training import Parameters, Trainable
 from .validation import (
     as_array,
@@ -31,9 +34,6 @@ from .validation import (
 
 # He initialisation keeps the variance of z steady through rectifier layers, which zero half their inputs.
 _RECTIFIERS = {"relu", "leaky_relu"}
-
-
-_source_index = operator.attrgetter("source.index")   # j of a Connection W_ij^(l)
 
 
 class Network(Trainable):
@@ -88,6 +88,7 @@ class Network(Trainable):
             )
         self._version = -1
         self._forward_version: int | None = None
+        self._activations: list[list[float]] = []
 
     # --- structure ---------------------------------------------------------------------------
 
@@ -105,39 +106,11 @@ class Network(Trainable):
         return self._graph
 
     def _structure(self) -> list[list[Neuron]]:
-        """The layers of Neurons with their incoming/outgoing lists, rebuilt when the graph has changed."""
+        """The layers of Neurons with their rows and connection lists, rebuilt when the graph has changed."""
         if self._graph.version != self._version:
-            self._rebuild()
+            self._connections = rebuild(self._graph, self._layers)
+            self._version = self._graph.version
         return self._layers
-
-    def _rebuild(self) -> None:
-        neurons = {n.key: n for layer in self._layers for n in layer}
-        missing = neurons.keys() - self._graph.nodes
-        extra = self._graph.nodes - neurons.keys()
-        if missing or extra:
-            raise ValueError(f"graph: neurosim networks keep their neurons; missing {sorted(missing)}, "
-                             f"unexpected {sorted(extra, key=str)}. Prune a neuron by removing its connections.")
-        for n in neurons.values():
-            n.incoming, n.outgoing = [], []
-        self._connections: list[list[Connection]] = [[] for _ in range(self.n_layers - 1)]
-        for u, v, data in self._graph.edges(data=True):
-            if u[0] + 1 != v[0]:
-                raise ValueError(f"graph: edge {u} -> {v} does not run from layer l to layer l + 1; "
-                                 "neurosim networks connect consecutive layers only")
-            c = data.get("connection")
-            if not isinstance(c, Connection) or c.source is not neurons[u] or c.target is not neurons[v]:
-                c = data["connection"] = Connection(neurons[u], neurons[v], 0.0)
-            c.target.incoming.append(c)
-        # Sorting each neuron's short list by j orders W^(l) by (i, j) without a key tuple per connection
-        # (100,000 short-lived tuples would leave the memory the engine walks full of holes).
-        for l, layer in enumerate(self._layers[1:]):
-            conns = self._connections[l]
-            for n in layer:
-                n.incoming.sort(key=_source_index)
-                conns += n.incoming
-            for c in conns:
-                c.source.outgoing.append(c)
-        self._version = self._graph.version
 
     def neuron(self, l: int, i: int) -> Neuron:
         """Neuron i of layer l (both 1-based)."""
@@ -181,15 +154,23 @@ class Network(Trainable):
 
     def weights(self, l: int) -> np.ndarray:
         """W^(l), shape (s_{l+1}, s_l), assembled from the Connections (0 where pruned)."""
-        W = np.zeros((self.sizes[check_layer(l, self.n_layers, last=self.n_layers - 1)], self.sizes[l - 1]))
-        for c in self.connections(l):
-            W[c.i - 1, c.j - 1] = c.weight
-        return W
+        return self._matrix_of(check_layer(l, self.n_layers, last=self.n_layers - 1), "weights")
+
+    def _matrix_of(self, l: int, row: str) -> np.ndarray:
+        """The neurons' rows (weights or weight_grads) of layer l + 1 as an (s_{l+1}, s_l) matrix, 0 where pruned."""
+        layer = self._structure()[l]
+        if all(n.inputs is None for n in layer):
+            return np.array([getattr(n, row) for n in layer], dtype=float).reshape(self.sizes[l], self.sizes[l - 1])
+        M = np.zeros((self.sizes[l], self.sizes[l - 1]))
+        for i, n in enumerate(layer):
+            cols = range(self.sizes[l - 1]) if n.inputs is None else n.inputs
+            M[i, list(cols)] = getattr(n, row)
+        return M
 
     def biases(self, l: int) -> np.ndarray:
         """b^(l), shape (s_{l+1},): the biases of the neurons of layer l + 1."""
         l = check_layer(l, self.n_layers, last=self.n_layers - 1)
-        return np.array([n.bias for n in self._layers[l]])
+        return np.array([n.bias for n in self._structure()[l]])
 
     def set_weights(self, l: int, W) -> None:
         """Scatter W^(l) (shape (s_{l+1}, s_l)) into the Connections; pruned entries must be 0."""
@@ -200,15 +181,15 @@ class Network(Trainable):
             i, j = np.argwhere(~present & (W != 0))[0] + 1
             raise ValueError(f"W: entry ({i - 1}, {j - 1}) is {W[i - 1, j - 1]}, but W_{i}{j}^({l}) is pruned; "
                              "pruned entries must be 0")
-        for c in self._connections[l - 1]:
-            c.weight = float(W[c.i - 1, c.j - 1])
+        for n, row in zip(self._layers[l], W.tolist()):   # checked above: finite real numbers
+            n.weights = row if n.inputs is None else [row[j] for j in n.inputs]
 
     def set_biases(self, l: int, b) -> None:
         """Scatter b^(l) (shape (s_{l+1},)) into the biases of the neurons of layer l + 1."""
         l = check_layer(l, self.n_layers, last=self.n_layers - 1)
         b = self._matrix(b, (self.sizes[l],), f"b (biases of layer {l})")
-        for n, b_i in zip(self._layers[l], b.tolist()):
-            n.bias = b_i
+        for n, b_i in zip(self._structure()[l], b.tolist()):
+            n._bias = b_i   # checked above
 
     @staticmethod
     def _matrix(value, shape: tuple[int, ...], name: str) -> np.ndarray:
@@ -230,9 +211,9 @@ class Network(Trainable):
         """
         x = as_input(x, self.sizes[0])
         layers = self._structure()
-        engine.forward(layers, x.tolist())
+        self._activations = engine.forward(layers, x.tolist())
         self._forward_version = self._version
-        return np.array([n.a for n in layers[-1]])
+        return np.array(self._activations[-1])
 
     def backward(self, y) -> None:
         """After ``forward(x)``: every neuron's δ, output layer first, and the per-example gradients.
@@ -246,8 +227,9 @@ class Network(Trainable):
         if self._forward_version != self._version:
             raise RuntimeError("backward(y): the graph changed since the last forward pass; call net.forward(x) again")
         t = as_target(y, self.loss, self.sizes[-1])
-        engine.zero_grads(layers)
-        engine.backward(layers, t.tolist(), self.loss)
+        engine.transpose(layers)
+        deltas = engine.backward(layers, self._activations, t.tolist(), self.loss)
+        engine.gradients(layers, [self._activations], [deltas])
 
     # --- batches ------------------------------------------------------------------------------
 
@@ -255,22 +237,28 @@ class Network(Trainable):
         """(λ/2) Σ_l Σ_ij (W_ij^(l))², the weight-decay term of eq. 6 (biases are not decayed)."""
         if self.weight_decay == 0.0:
             return 0.0
-        return 0.5 * self.weight_decay * sum(c.weight ** 2 for conns in self._connections for c in conns)
+        return 0.5 * self.weight_decay * sum(sumprod(n.weights, n.weights) for layer in self._layers[1:] for n in layer)
 
     def _run(self, X: np.ndarray, T: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Forward every row of X through the engine (and backward, adding up gradients, when targets T are
-        given); returns the output layer's z and a, one row per example."""
+        """Forward every row of X through the engine (and backward, with the gradients summed over the examples,
+        when targets T are given); returns the output layer's z and a, one row per example."""
         layers = self._structure()
         output = layers[-1]
         # Python lists collect the rows: one array conversion per batch is cheaper than one per example.
         Z, A = [], []
         targets = T.tolist() if T is not None else None
+        if targets is not None:
+            engine.transpose(layers)
+            seen_a, seen_delta = [], []   # each example's a^(l) and δ^(l), for the gradients' Σ_k
         for k, x in enumerate(X.tolist()):
-            engine.forward(layers, x)
+            activations = engine.forward(layers, x)
             if targets is not None:
-                engine.backward(layers, targets[k], self.loss)
+                seen_delta.append(engine.backward(layers, activations, targets[k], self.loss))
+                seen_a.append(activations)
             Z.append([n.z for n in output])
-            A.append([n.a for n in output])
+            A.append(activations[-1])
+        if targets is not None:
+            engine.gradients(layers, seen_a, seen_delta)
         # The neurons now hold the last row's numbers; backward(y) must not mistake them for a forward(x).
         self._forward_version = None
         shape = (X.shape[0], len(output))
@@ -287,18 +275,14 @@ class Network(Trainable):
     def _gradients(self, X: np.ndarray, T: np.ndarray) -> float:
         """Leave ∂J/∂W (batch mean + λW) and ∂J/∂b in the objects; return J(W,b) (eq. 6) at these weights."""
         layers = self._structure()
-        engine.zero_grads(layers)
         Z, A = self._run(X, T)
         m, lam = X.shape[0], self.weight_decay
-        for conns in self._connections:
-            if lam:
-                for c in conns:
-                    c.grad = c.grad / m + lam * c.weight
-            else:   # the common case: no λW term to add
-                for c in conns:
-                    c.grad /= m
         for layer in layers[1:]:
             for n in layer:
+                # ∂J/∂W_ij = (1/m) Σ_k δ_i a_j + λ W_ij, one row per neuron
+                n.weight_grads = list(map(truediv, n.weight_grads, repeat(m)))
+                if lam:
+                    n.weight_grads = list(map(add, n.weight_grads, map(mul, n.weights, repeat(lam))))
                 n.bias_grad /= m
         return float(np.mean(self.loss.value(Z, A, T, axis=1))) + self._decay()
 
@@ -314,20 +298,16 @@ class Network(Trainable):
     def _gradient_matrices(self) -> Parameters:
         grads = []
         for l in range(1, self.n_layers):
-            dW = np.zeros((self.sizes[l], self.sizes[l - 1]))
-            for c in self._connections[l - 1]:
-                dW[c.i - 1, c.j - 1] = c.grad
-            grads.append((dW, np.array([n.bias_grad for n in self._layers[l]])))
+            grads.append((self._matrix_of(l, "weight_grads"), np.array([n.bias_grad for n in self._layers[l]])))
         return grads
 
     def _step(self, X: np.ndarray, T: np.ndarray, lr: float) -> float:
         cost = self._gradients(X, T)
-        for conns in self._connections:
-            for c in conns:
-                c.weight -= lr * c.grad
         for layer in self._layers[1:]:
             for n in layer:
-                n.bias -= lr * n.bias_grad
+                # W_ij ← W_ij − α ∂J/∂W_ij for the neuron's row, b_i ← b_i − α ∂J/∂b_i
+                n.weights = list(map(sub, n.weights, map(mul, n.weight_grads, repeat(lr))))
+                n._bias -= lr * n.bias_grad
         return cost
 
     def predict(self, X) -> np.ndarray:

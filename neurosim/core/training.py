@@ -70,7 +70,17 @@ class Trainable:
 
     def step(self, X, Y, lr: float) -> float:
         """One gradient-descent update (eqs. 7–8): W ← W − α ∂J/∂W, b ← b − α ∂J/∂b. Returns J before it."""
-        return self._step(*self._check_data(X, Y), check_number(lr, "lr", positive=True))
+        X, T = self._check_data(X, Y)
+        lr = check_number(lr, "lr", positive=True)
+        saved = self.parameters()
+        with np.errstate(over="ignore", invalid="ignore"):
+            cost = self._step(X, T, lr)
+        if not (np.isfinite(cost) and _finite(self.parameters())):
+            # Never leave NaN or inf in the weights: put the step back, as fit does with an epoch.
+            self.set_parameters(saved)
+            raise DivergenceError(f"step: the cost or a weight became non-finite (J = {cost}) with lr={lr:g}; the "
+                                  "weights were left as they were before the step. Try a smaller lr.", 1, [])
+        return cost
 
     def fit(self, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed: int | None = None,
             progress: bool | None = None, callback=None, *, validation=None, patience: int | None = None,

@@ -167,13 +167,16 @@ class MatrixNetwork(Trainable):
         grads = []
         for l, (W, M) in enumerate(zip(self.W, self._masks), start=1):
             delta = self.Delta[l + 1]
-            dW = delta @ self.A[l].T
-            dW /= m
+            if m > 1:
+                dW = delta @ self.A[l].T
+                dW /= m
+            else:   # one example: the outer product δ a^T by broadcasting (same products, no BLAS call), 1/m = 1
+                dW = delta * self.A[l].T
             if M is not None:
                 dW *= M
             if lam:
                 dW += lam * W   # W is 0 where pruned, so the mask still holds
-            grads.append((dW, delta.sum(axis=1) / m))
+            grads.append((dW, delta[:, 0].copy() if m == 1 else delta.sum(axis=1) / m))
         return grads
 
     def _decay(self) -> float:
@@ -219,10 +222,9 @@ class MatrixNetwork(Trainable):
 
         The per-layer Z^(l), A^(l) stay in ``Z`` and ``A`` (columns) for :meth:`backward`.
         """
-        arr = np.asarray(x)
-        if arr.ndim == 1:
-            x = as_input(x, self.sizes[0])
-            out = self._forward(x[:, None])
+        plain = _plain_vector(x, self.sizes[0])
+        if plain or np.ndim(x) == 1:
+            out = self._forward((x if plain else as_input(x, self.sizes[0]))[:, None])   # one column, as in the notes
             self._single = True
             return out[:, 0].copy()
         out = self._forward(as_inputs(x, self.sizes[0], "x").T)
@@ -239,7 +241,8 @@ class MatrixNetwork(Trainable):
             raise RuntimeError("backward(y) needs the Z and A of a forward pass: call twin.forward(x) first")
         m = self.A[1].shape[1]
         if self._single:
-            T = as_target(y, self.loss, self.sizes[-1])[:, None]
+            plain = self.loss.name != "cross_entropy" and _plain_vector(y, self.sizes[-1], self.loss.name)
+            T = (y if plain else as_target(y, self.loss, self.sizes[-1]))[:, None]
         else:
             T = as_targets(y, self.loss, self.sizes[-1], m, "y").T
         self._backward(T)
@@ -270,6 +273,16 @@ class MatrixNetwork(Trainable):
         return (f"MatrixNetwork({self.sizes}, activation={'/'.join(hidden) or '-'}, "
                 f"output={self.activations[-1].name}, loss={self.loss.name}, weight_decay={self.weight_decay:g}, "
                 f"pruned={pruned})")
+
+
+def _plain_vector(value, n: int, loss: str = "") -> bool:
+    """True for a float64 vector of shape (n,) with finite entries (and in [0, 1] for binary_cross_entropy):
+    then it needs no conversion and no other check, and the one-example calls stay close to bare numpy."""
+    if type(value) is not np.ndarray or value.dtype != np.float64 or value.shape != (n,):
+        return False
+    if loss == "binary_cross_entropy":
+        return bool(((value >= 0.0) & (value <= 1.0)).all())
+    return bool(np.isfinite(value).all())
 
 
 def _matrix(value, shape: tuple[int, ...], name: str) -> np.ndarray:
