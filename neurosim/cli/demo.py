@@ -107,6 +107,12 @@ def run(args: argparse.Namespace) -> int:
     report = compare(net, ex.X, ex.Y)
     say(f"\n=== Equivalence check on the batch of {len(ex.X)} examples (neurosim check) ===")
     say(report.verdict())
+    if not args.no_page:
+        from ..views.explorer import explore
+
+        page = explore(net, ex.x, ex.y, title=f"neurosim demo: the {ex.description}").save(args.page)
+        say(f"\n=== The interactive page: step through, click any neuron, change any number ===\n"
+            f"written to {page.resolve()} (open it in a browser)")
     if paged:
         pydoc.pager(out.getvalue())
     if not args.no_animation:
@@ -122,12 +128,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"neurosim demo: error: {exc}", file=sys.stderr)
             return 2
         print(f"written to {path.resolve()}")
-    if not args.no_page:
-        from ..views.explorer import explore
-
-        page = explore(net, ex.x, ex.y, title=f"neurosim demo: the {ex.description}").save(args.page)
-        print(f"\n=== The interactive page: step through, click any neuron, change any number ===\n"
-              f"written to {page.resolve()} (open it in a browser)")
     if not args.full:
         print("\nEvery step with its formula and the bridge: neurosim demo --full")
     return 0 if report.ok else 1

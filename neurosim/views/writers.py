@@ -44,10 +44,10 @@ def save(anim, path: str | Path, fps: float | None = None, progress=None) -> Pat
     ``.gif``: streamed frame by frame with one fixed palette (:mod:`neurosim.views.gif`), so memory does not
     grow with the number of frames. ``.mp4``: ffmpeg through matplotlib's FFMpegWriter (frames piped as they
     are drawn); ffmpeg must be on PATH, else a RuntimeError suggests .gif. ``.html``: the explorer page in play
-    mode (:func:`player_html` as a full page). ``fps`` defaults to the animation's. ``progress``: None shows a bar on stderr when it is a
-    terminal, True always, False never, or a function called as ``progress(done, total)``. Before a render of
-    more than 300 frames or about 20 MB an :class:`~neurosim.views.progress.AnimationSizeWarning` says how
-    to make it smaller. The file appears only when complete. Returns the path written.
+    mode (:func:`player_html` as a full page). ``fps`` defaults to the animation's. ``progress``: None shows a
+    bar on stderr when it is a terminal, True always, False never, or a function called as
+    ``progress(done, total)``. Before a render of more than 300 frames or about 20 MB an
+    :class:`~neurosim.views.progress.AnimationSizeWarning` says how to make it smaller. The file appears only when complete. Returns the path written.
     """
     from .progress import Progress, warn_size
 
