@@ -47,7 +47,8 @@ def save(anim, path: str | Path, fps: float | None = None, progress=None) -> Pat
     mode (:func:`player_html` as a full page). ``fps`` defaults to the animation's. ``progress``: None shows a
     bar on stderr when it is a terminal, True always, False never, or a function called as
     ``progress(done, total)``. Before a render of more than 300 frames or about 20 MB an
-    :class:`~neurosim.views.progress.AnimationSizeWarning` says how to make it smaller. The file appears only when complete. Returns the path written.
+    :class:`~neurosim.views.progress.AnimationSizeWarning` says how to make it smaller. The file appears only
+    when complete. Returns the path written.
     """
     from .progress import Progress, warn_size
 
