@@ -216,3 +216,12 @@ def test_twin_and_example_display_the_same_network():
     assert html.escape(ex.title) in page and mine in page
     for x, y in zip(ex.X, ex.Y):
         assert ", ".join(f"{v:g}" for v in x) in page and ", ".join(f"{v:g}" for v in y) in page
+
+
+def test_history_shows_its_summary_not_every_cost():
+    X, y = ns.datasets.xor(m=12, seed=0)
+    net = ns.Network([2, 2, 1], loss="binary_cross_entropy", seed=0)
+    history = net.fit(X[:8], y[:8], epochs=30, lr=0.5, validation=(X[8:], y[8:]))
+    page = history._repr_html_()
+    assert html.escape(history.summary()) in page and "30 epochs" in page
+    assert f"{history[5]!r}" not in page

@@ -102,12 +102,6 @@ def pre(text: str) -> str:
 # --- matrices -----------------------------------------------------------------------------------------
 
 
-def bmatrix(cells: Sequence[Sequence[str]]) -> str:
-    r"""``\begin{bmatrix} a & b \\ c & d \end{bmatrix}`` from rows of already formatted entries."""
-    rows = r" \\ ".join(" & ".join(row) for row in cells)
-    return r"\begin{bmatrix} " + rows + r" \end{bmatrix}"
-
-
 def matrix_table(cells: Sequence[Sequence[str]], title: str = "", rows: Sequence[int] = (),
                  cols: Sequence[int] = ()) -> str:
     """A matrix of formatted entries as a small HTML table under ``title``; entries in the 0-based ``rows``

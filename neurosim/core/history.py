@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..base.html import box, paragraph, pre
+
 
 class History(list):
     """J(W,b) on the training data after each epoch, as a list of floats (``history[-1]`` is the last cost).
@@ -58,6 +60,10 @@ class History(list):
         if self.message:
             lines.append(self.message)
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the summary instead of every cost (``ns.plot.loss_curve(history)`` draws them)."""
+        return box(paragraph(f"History of {len(self)} epochs (a list of the training costs J)"), pre(self.summary()))
 
 
 def is_classification(T: np.ndarray) -> bool:
