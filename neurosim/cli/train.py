@@ -63,7 +63,8 @@ def register(sub) -> None:
         "train", help="train a network on a built-in data set or your own CSV file",
         description="Train a network by gradient descent (W ← W − α ∂J/∂W, b ← b − α ∂J/∂b) on a built-in "
                     "data set (--dataset) or on a CSV file (--csv FILE --target COLUMN), printing the cost J "
-                    "while it trains and the final cost and accuracy.",
+                    "while it trains and the final cost and accuracy on the training rows and on any held-out "
+                    "validation and test rows (drawn with --seed).",
         epilog="Layer widths: give only the hidden ones with --hidden (the input width comes from the data, "
                "the output width from the task: 1 neuron for two classes or one target, K neurons for K > 2 "
                "classes or cross_entropy) or all of them with --sizes, which must then match the data. "
@@ -124,7 +125,8 @@ def register(sub) -> None:
     out = p.add_argument_group("output")
     out.add_argument("--save", metavar="FILE", help="write the trained network as JSON (load it with --load)")
     out.add_argument("--plot", metavar="FILE",
-                     help="save a figure: the loss curve, and the decision boundary when there are 2 inputs")
+                     help="save a figure: the loss curves (training, and validation with --val-split), and the "
+                          "decision boundary of the training rows when there are 2 inputs")
     p.set_defaults(run=run)
 
 
