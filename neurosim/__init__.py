@@ -11,6 +11,7 @@ from .core.graph import Connection, Neuron
 from .core.history import History
 from .core.losses import Loss
 from .core.network import Network
+from .core.optimizers import SGD, Adam, Momentum
 from .core.scaling import Standardizer
 from .core.training import DivergenceError
 from .data import datasets
@@ -30,6 +31,7 @@ from .witnesses.pytorch import from_torch, to_torch, torch_loss
 
 __all__ = [
     "Activation",
+    "Adam",
     "Connection",
     "DivergenceError",
     "EquivalenceReport",
@@ -38,9 +40,11 @@ __all__ = [
     "LimitError",
     "Loss",
     "MatrixNetwork",
+    "Momentum",
     "Network",
     "Neuron",
     "Quiz",
+    "SGD",
     "Standardizer",
     "Step",
     "TorchReport",

@@ -40,6 +40,28 @@ def _excerpt(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# What each optimizer's state number means, for the rich display (see neurosim.core.optimizers): Adam's
+# state is the one with an m.
+_ADAM_MEANING = {"m": "Adam's first moment", "v": "Adam's second moment", "t": "Adam's steps taken"}
+_MOMENTUM_MEANING = {"v": "momentum's velocity"}
+
+
+def _state_text(state: dict | None) -> str:
+    """``, v=0.0123`` (the optimizer state in a repr), or nothing when the parameter has none."""
+    if not state:
+        return ""
+    return "".join(f", {k}={v}" if k == "t" else f", {k}={_fmt(v)}" for k, v in state.items())
+
+
+def _state_rows(state: dict | None, param: str) -> list[tuple[str, str, str]]:
+    """Rows of the rich display for the optimizer state of the parameter whose LaTeX symbol is ``param``."""
+    if not state:
+        return []
+    meaning = _ADAM_MEANING if "m" in state else _MOMENTUM_MEANING
+    return [(f"{k}[{param}]", meaning.get(k, "optimizer state"), str(v) if k == "t" else _fmt(v))
+            for k, v in state.items()]
+
+
 class Neuron:
     """Neuron i of layer l: z_i^(l), a_i^(l) = f(z_i^(l)), δ_i^(l) = ∂J/∂z_i^(l), and its bias.
 
@@ -52,10 +74,14 @@ class Neuron:
     (the numbers of ``incoming``, in the same order: each Connection's weight and grad live here),
     ``inputs`` (None when every neuron of layer l − 1 feeds it, else their 0-based positions),
     ``outputs`` (likewise for its successors) and ``out_weights`` (W_·i^(l), refreshed before each backward pass).
+
+    Optimizer state (see :mod:`neurosim.core.optimizers`): ``optimizer_state`` is the bias's own (``{"v": …}``
+    for momentum, ``{"m": …, "v": …, "t": …}`` for Adam; None before the first update by such an optimizer);
+    ``weight_states`` is the row of its incoming weights' states, read by each Connection's ``optimizer_state``.
     """
 
     __slots__ = ("layer", "index", "activation", "_bias", "bias_grad", "z", "a", "delta", "incoming", "outgoing",
-                 "weights", "weight_grads", "inputs", "outputs", "out_weights")
+                 "weights", "weight_grads", "inputs", "outputs", "out_weights", "optimizer_state", "weight_states")
 
     def __init__(self, layer: int, index: int, activation: Activation | None = None, bias: float | None = None):
         self.layer = layer
@@ -73,6 +99,8 @@ class Neuron:
         self.inputs: list[int] | None = None
         self.outputs: list[int] | None = None
         self.out_weights: Sequence[float] = ()
+        self.optimizer_state: dict | None = None
+        self.weight_states: list[dict | None] = []
 
     @property
     def bias(self) -> float | None:
@@ -94,7 +122,7 @@ class Neuron:
         if self.layer == 1:
             return f"Neuron({self.layer}, {self.index}, input, a={_fmt(self.a)})"
         return (f"Neuron({self.layer}, {self.index}, {self.activation.name}, z={_fmt(self.z)}, a={_fmt(self.a)}, "
-                f"delta={_fmt(self.delta)}, bias={_fmt(self.bias)})")
+                f"delta={_fmt(self.delta)}, bias={_fmt(self.bias)}{_state_text(self.optimizer_state)})")
 
     def _repr_html_(self) -> str:
         """Jupyter: the neuron's numbers under their symbols, as in ``repr`` (6 significant digits)."""
@@ -107,13 +135,15 @@ class Neuron:
             (symbol("delta", l, i, latex=True), "error term ∂J/∂z", _fmt(self.delta)),
             (symbol("b", l - 1, i, latex=True), "bias", _fmt(self.bias)),
             (r"\partial J/\partial " + symbol("b", l - 1, i, latex=True), "bias gradient", _fmt(self.bias_grad)),
+            *_state_rows(self.optimizer_state, symbol("b", l - 1, i, latex=True)),
         ])
 
 
 # The per-connection numbers and where they live: Connection attribute -> (row on the target Neuron, the
 # Connection's own slot while it is not in the graph). A new per-connection number (an optimizer's
 # velocity, say) is one more entry here, one more slot on Connection and one more Neuron row.
-ROWS: dict[str, tuple[str, str]] = {"weight": ("weights", "_w"), "grad": ("weight_grads", "_g")}
+ROWS: dict[str, tuple[str, str]] = {"weight": ("weights", "_w"), "grad": ("weight_grads", "_g"),
+                                    "optimizer_state": ("weight_states", "_s")}
 
 
 class Connection:
@@ -123,10 +153,11 @@ class Connection:
     ``Network.gradients``). While the connection is in a network's graph, its ``weight`` and ``grad`` are
     entries ``k`` of its target neuron's ``weights`` and ``weight_grads`` rows (one place a weight lives);
     a connection outside any graph (new, or pruned) keeps its own. ``weight`` is checked on assignment:
-    a finite real number.
+    a finite real number. ``optimizer_state`` is the weight's own optimizer state (None before the first update
+    by momentum or Adam), kept the same way in the target's ``weight_states`` row.
     """
 
-    __slots__ = ("source", "target", "_k", "_w", "_g")
+    __slots__ = ("source", "target", "_k", "_w", "_g", "_s")
 
     def __init__(self, source: Neuron, target: Neuron, weight: float = 0.0):
         for name, neuron in (("source", source), ("target", target)):
@@ -137,6 +168,7 @@ class Connection:
         self._k = -1   # not in a graph yet: the numbers are the connection's own
         self._w = check_parameter(weight, "weight")
         self._g = 0.0
+        self._s: dict | None = None
 
     @property
     def weight(self) -> float:
@@ -162,6 +194,18 @@ class Connection:
             self.target.weight_grads[self._k] = value
         else:
             self._g = value
+
+    @property
+    def optimizer_state(self) -> dict | None:
+        """The weight's optimizer state: ``{"v": …}`` (momentum), ``{"m": …, "v": …, "t": …}`` (Adam) or None."""
+        return self.target.weight_states[self._k] if self._k >= 0 else self._s
+
+    @optimizer_state.setter
+    def optimizer_state(self, value: dict | None) -> None:
+        if self._k >= 0:
+            self.target.weight_states[self._k] = value
+        else:
+            self._s = value
 
     def _detach(self) -> None:
         """Take the numbers out of the target's rows into the connection's own slots (it left the graph)."""
@@ -195,14 +239,16 @@ class Connection:
         return f"W_{self.i}{self.j}^({self.layer})"
 
     def __repr__(self) -> str:
-        return f"Connection({self._symbol()}={_fmt(self.weight)}, grad={_fmt(self.grad)})"
+        return (f"Connection({self._symbol()}={_fmt(self.weight)}, grad={_fmt(self.grad)}"
+                f"{_state_text(self.optimizer_state)})")
 
     def _repr_html_(self) -> str:
         """Jupyter: W_ij^(l) and ∂J/∂W_ij^(l), as in ``repr``."""
         l, i, j = self.layer, self.i, self.j
         w = symbol("W", l, i, j, latex=True)
         return key_values(f"Connection from neuron ({l}, {j}) to neuron ({l + 1}, {i})", [
-            (w, "weight", _fmt(self.weight)), (r"\partial J/\partial " + w, "gradient", _fmt(self.grad))])
+            (w, "weight", _fmt(self.weight)), (r"\partial J/\partial " + w, "gradient", _fmt(self.grad)),
+            *_state_rows(self.optimizer_state, w)])
 
 
 class _Watched(dict):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import math
 import os
 from collections.abc import Sequence
 from itertools import repeat
@@ -14,10 +13,11 @@ import numpy as np
 
 from ..base.files import read_json, write_json_atomic
 from ..base.svg import network_view
-from . import engine, state
+from . import engine, optimizers, state
 from .activations import Activation
 from .engine import sumprod
 from .graph import Connection, Neuron, NeuronGraph
+from .init import check_init, draw_weights
 from .structure import rebuild
 from .training import Parameters, Trainable
 from .validation import (
@@ -32,9 +32,6 @@ from .validation import (
     resolve_activations,
 )
 
-# He initialisation keeps the variance of z steady through rectifier layers, which zero half their inputs.
-_RECTIFIERS = {"relu", "leaky_relu"}
-
 
 class Network(Trainable):
     """A feedforward network in which every neuron is a :class:`Neuron` and every weight a :class:`Connection`.
@@ -44,14 +41,15 @@ class Network(Trainable):
     layer's activation (``None``: softmax for cross_entropy, sigmoid for binary_cross_entropy, else
     ``activation``). ``weight_decay`` is λ of the batch cost (eq. 6).
 
-    Initialisation (seeded by ``seed``): W_ij^(l) ~ N(0, g²/s_l) with g = √2 when layer l + 1 is ReLU or
-    leaky ReLU and g = 1 otherwise (He / LeCun normal); every bias b_i^(l) = 0. The same seed gives the
-    same weights.
+    Initialisation (seeded by ``seed``), ``init`` (see :mod:`neurosim.core.init`): ``"auto"`` draws
+    W_ij^(l) ~ N(0, g²/s_l) with g = √2 when layer l + 1 is ReLU or leaky ReLU and g = 1 otherwise (He / LeCun
+    normal); also ``"xavier_uniform"``, ``"xavier_normal"``, ``"he_uniform"``, ``"he_normal"``, ``"uniform(a)"``,
+    ``"normal(σ)"``. Every bias b_i^(l) = 0. The same seed and init give the same weights.
     """
 
     def __init__(self, sizes: Sequence[int], activation: str | Activation | Sequence = "sigmoid",
                  output: str | Activation | None = None, loss: str = "half_sse", weight_decay: float = 0.0,
-                 seed: int | None = None):
+                 seed: int | None = None, init: str = "auto"):
         self.sizes = check_sizes(sizes)
         self.activations, self.loss = resolve_activations(activation, output, loss, len(self.sizes))
         if self.loss.name == "cross_entropy" and self.sizes[-1] < 2:
@@ -63,6 +61,8 @@ class Network(Trainable):
         except (TypeError, ValueError) as exc:
             raise ValueError(f"seed: expected None or a non-negative integer, got {seed!r}") from exc
         self.seed = seed
+        self.init = check_init(init)
+        self.optimizer = None
 
         self._layers: list[list[Neuron]] = [
             [Neuron(l, i, None if l == 1 else self.activations[l - 2], None if l == 1 else 0.0)
@@ -76,8 +76,7 @@ class Network(Trainable):
         self._graph.add_nodes_from((key, {"neuron": n}) for layer, ks in zip(self._layers, keys)
                                    for n, key in zip(layer, ks))
         for l in range(1, self.n_layers):
-            gain = math.sqrt(2.0) if self.activations[l - 1].name in _RECTIFIERS else 1.0
-            W = rng.normal(0.0, gain / math.sqrt(self.sizes[l - 1]), size=(self.sizes[l], self.sizes[l - 1]))
+            W = draw_weights(self.init, self.sizes[l - 1], self.sizes[l], self.activations[l - 1].name, rng)
             # All Connections of the layer first, then the graph's edge dicts: allocated together, the objects
             # the engine walks sit side by side in memory instead of between dicts of the same size.
             conns = [Connection(src, dst, w) for dst, row in zip(self._layers[l], W.tolist())
@@ -303,6 +302,9 @@ class Network(Trainable):
 
     def _step(self, X: np.ndarray, T: np.ndarray, lr: float) -> float:
         cost = self._gradients(X, T)
+        if self.optimizer is not None and self.optimizer.state_names:
+            optimizers.update_rows(self.optimizer, self._layers[1:], lr)
+            return cost
         for layer in self._layers[1:]:
             for n in layer:
                 # W_ij ← W_ij − α ∂J/∂W_ij for the neuron's row, b_i ← b_i − α ∂J/∂b_i
@@ -313,6 +315,14 @@ class Network(Trainable):
     def predict(self, X) -> np.ndarray:
         """a^(n_l) for every row of X: an array of shape (m, s_{n_l})."""
         return self._run(as_inputs(X, self.sizes[0]))[1]
+
+    def optimizer_state(self) -> list[tuple[dict, dict]]:
+        """Each parameter's optimizer state gathered as arrays: per layer l, ({"v": array like W^(l)}, {"v": array
+        like b^(l)}) for momentum, m, v and t for Adam (empty dicts for SGD or none; 0 where pruned)."""
+        return optimizers.gather_state(self)
+
+    def _clear_optimizer_state(self) -> None:
+        optimizers.clear_state(self)
 
     # --- files ----------------------------------------------------------------------------------
 

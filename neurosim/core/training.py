@@ -1,7 +1,12 @@
 """Training, shared by the scalar :class:`Network` and the matrix twin: the :class:`Trainable` base gives
-both engines the same public ``cost``, ``step``, ``fit``, ``accuracy`` and ``set_parameters``; each engine
-supplies ``_evaluate(X, T)`` (J and the outputs of one forward pass), ``_cost(X, T)``, ``_step(X, T, lr)``,
-``parameters()``, ``set_weights`` and ``set_biases``.
+both engines the same public ``cost``, ``step``, ``fit``, ``accuracy``, ``set_parameters`` and
+``reset_optimizer``; each engine supplies ``_evaluate(X, T)`` (J and the outputs of one forward pass),
+``_cost(X, T)``, ``_step(X, T, lr)`` (one update by ``self.optimizer``), ``parameters()``, ``set_weights``,
+``set_biases`` and ``_clear_optimizer_state()``.
+
+The optimizer's state persists between calls (DESIGN §3): a ``step`` or ``fit`` with an optimizer of the same
+kind as the last one continues its state (the new object's constants apply from then on); another kind, or
+``reset_optimizer()``, starts every parameter's state afresh.
 
 The divergence rule of :func:`fit`: J0 is the cost before the first epoch; training has diverged when the cost
 after an epoch is NaN or inf, or exceeds ``divergence`` × max(J0, DIVERGENCE_FLOOR) (by default
@@ -18,6 +23,7 @@ import time
 import numpy as np
 
 from .history import History, accuracy, is_classification
+from .optimizers import Optimizer, as_optimizer
 from .validation import as_inputs, as_targets, check_callback, check_number, check_seed
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
@@ -51,6 +57,8 @@ class Trainable:
 
     # Input statistics to apply before the first layer (a Standardizer), kept and saved with the network.
     standardizer = None
+    #: The optimizer whose state the parameters hold (None before the first update, or after a reset).
+    optimizer: Optimizer | None = None
 
     def _check_data(self, X, Y, names: tuple[str, str] = ("X", "Y")) -> tuple[np.ndarray, np.ndarray]:
         """X as (m, s_1) floats and the targets T as (m, s_{n_l}) floats (one-hot rows for cross_entropy)."""
@@ -67,28 +75,49 @@ class Trainable:
         X, T = self._check_data(X, Y)
         return accuracy(self.predict(X), T)
 
-    def step(self, X, Y, lr: float) -> float:
-        """One gradient-descent update (eqs. 7–8): W ← W − α ∂J/∂W, b ← b − α ∂J/∂b. Returns J before it."""
+    def step(self, X, Y, lr: float, optimizer: str | Optimizer = "sgd") -> float:
+        """One update of every parameter from eq. 6's gradient on (X, Y); returns J before it.
+
+        ``optimizer="sgd"``: W ← W − α ∂J/∂W, b ← b − α ∂J/∂b (eqs. 7–8); ``"momentum"``, ``"adam"`` or an
+        ``ns.Momentum(...)`` / ``ns.Adam(...)``: their rule, continuing the state of the last step or fit when
+        it was of the same kind (see :mod:`neurosim.core.optimizers`).
+        """
         X, T = self._check_data(X, Y)
         lr = check_number(lr, "lr", positive=True)
+        self._use_optimizer(optimizer)
         saved = self.parameters()
         with np.errstate(over="ignore", invalid="ignore"):
             cost = self._step(X, T, lr)
         if not (np.isfinite(cost) and _finite(self.parameters())):
             # Never leave NaN or inf in the weights: put the step back, as fit does with an epoch.
             self.set_parameters(saved)
+            self.reset_optimizer()
             raise DivergenceError(f"step: the cost or a weight became non-finite (J = {cost}) with lr={lr:g}; the "
-                                  "weights were left as they were before the step. Try a smaller lr.", 1, [])
+                                  "weights were left as they were before the step (the optimizer state was "
+                                  "reset). Try a smaller lr.", 1, [])
         return cost
+
+    def _use_optimizer(self, optimizer) -> Optimizer:
+        """Make ``optimizer`` the one in use; the state starts afresh unless it is of the same kind as before."""
+        opt = as_optimizer(optimizer)
+        if self.optimizer is None or not opt.same_kind(self.optimizer):
+            self._clear_optimizer_state()
+        self.optimizer = opt
+        return opt
+
+    def reset_optimizer(self) -> None:
+        """Forget the optimizer state of every parameter: the next momentum or Adam update starts from 0."""
+        self._clear_optimizer_state()
+        self.optimizer = None
 
     def fit(self, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed: int | None = None,
             progress: bool | None = None, callback=None, *, validation=None, patience: int | None = None,
-            divergence: float | None = DIVERGENCE_FACTOR) -> History:
-        """Gradient descent for ``epochs`` passes over the data; returns the :class:`History` of J(W,b) on
-        (X, Y) after each epoch. See :func:`fit` for mini-batches, validation data, early stopping and the
-        divergence rule."""
+            divergence: float | None = DIVERGENCE_FACTOR, optimizer: str | Optimizer = "sgd") -> History:
+        """``epochs`` passes over the data, updating by ``optimizer``; returns the :class:`History` of J(W,b) on
+        (X, Y) after each epoch. See :func:`fit` for mini-batches, validation data, early stopping, the
+        optimizer and the divergence rule."""
         return fit(self, X, Y, epochs, lr, batch_size=batch_size, seed=seed, progress=progress, callback=callback,
-                   validation=validation, patience=patience, divergence=divergence)
+                   validation=validation, patience=patience, divergence=divergence, optimizer=optimizer)
 
     def set_parameters(self, params: Parameters) -> None:
         """Set every W^(l) and b^(l) from a list like the one ``parameters()`` returns."""
@@ -146,6 +175,7 @@ def _diverged(model, history: History, epoch: int, epochs: int, lr: float, cost:
     """Put the safe weights back and build the error that says what happened and what to try."""
     restored, params = safe
     model.set_parameters(params)
+    model.reset_optimizer()
     history.restored_epoch = restored
     J0 = history.initial
     if np.isfinite(cost):
@@ -163,14 +193,16 @@ def _diverged(model, history: History, epoch: int, epochs: int, lr: float, cost:
 
 def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed: int | None = None,
         progress: bool | None = None, callback=None, *, validation=None, patience: int | None = None,
-        divergence: float | None = DIVERGENCE_FACTOR) -> History:
-    """Gradient descent (eqs. 7–8) for ``epochs`` passes over (X, Y); returns a :class:`History`: the list of
-    J(W,b) on (X, Y) after each epoch, with the validation cost and the accuracies beside it.
+        divergence: float | None = DIVERGENCE_FACTOR, optimizer: str | Optimizer = "sgd") -> History:
+    """Gradient descent for ``epochs`` passes over (X, Y); returns a :class:`History`: the list of J(W,b) on
+    (X, Y) after each epoch, with the validation cost and the accuracies beside it.
 
     ``batch_size=None`` uses the whole batch per step; otherwise the rows are shuffled each epoch with a
     generator seeded by ``seed`` and cut into mini-batches (the last may be smaller). ``progress``
     (default: when stderr is a terminal) shows the epoch and cost on one updating line.
-    ``callback(epoch, cost)`` is called after each epoch.
+    ``callback(epoch, cost)`` is called after each epoch. ``optimizer`` is ``"sgd"`` (eqs. 7–8),
+    ``"momentum"``, ``"adam"`` or an ``ns.Momentum(...)`` / ``ns.Adam(...)``; its state continues from the
+    last step or fit when that used the same kind (see :class:`Trainable`).
 
     ``validation=(X_val, Y_val)``: held-out data, never trained on; its cost (and accuracy, for classes) is
     recorded after each epoch. ``patience=N`` stops early once the validation cost has not gone below its
@@ -179,8 +211,9 @@ def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed
 
     Divergence: J0 = J(W,b) before the first epoch. When the cost after an epoch is NaN or inf, or exceeds
     ``divergence`` × max(J0, 1), training stops: the weights of the last epoch whose cost did not exceed J0
-    (epoch 0: the initial ones) are put back and a :class:`DivergenceError` names the epoch and suggests a
-    smaller lr. ``divergence=None`` switches the growth rule off (NaN or inf still stop).
+    (epoch 0: the initial ones) are put back, the optimizer state (which the diverging steps filled) is reset,
+    and a :class:`DivergenceError` names the epoch and suggests a smaller lr. ``divergence=None`` switches the
+    growth rule off (NaN or inf still stop).
     """
     X, T = model._check_data(X, Y)
     epochs = _check_count(epochs, "epochs")
@@ -196,6 +229,7 @@ def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed
     batch = m if batch_size is None else min(_check_count(batch_size, "batch_size"), m)
     rng = np.random.default_rng(check_seed(seed))
     check_callback(callback)
+    model._use_optimizer(optimizer)
     show = sys.stderr.isatty() if progress is None else bool(progress)
     classes = is_classification(T) and (val is None or is_classification(val[1]))
 

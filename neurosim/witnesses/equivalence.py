@@ -9,7 +9,9 @@ and ∂J/∂b_i^(l) of both are compared. Two numbers agree when
 
 The rows are kept in computation order (per example: z and a layer by layer, then δ from the output
 layer back; then the gradients, last layer first, as backprop produces them), so the first row that
-differs is where the two computations part: everything computed after it depends on it.
+differs is where the two computations part: everything computed after it depends on it. When the network's
+parameters hold optimizer state (momentum's v, Adam's m, v, t), each number of it — on each Connection and
+Neuron, in the twin's arrays — is compared too (phase "optimizer", rows such as ``v[W_12^(2)]``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ..core.network import Network
 from ..core.validation import check_number
 from .matrix import MatrixNetwork
 
-PHASES = ("forward", "backward", "gradient")
+PHASES = ("forward", "backward", "gradient", "optimizer")
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,8 @@ class Row:
     belongs to (1-based; None for a batch gradient), both values, difference = matrix − scalar."""
 
     symbol: str
-    phase: str          # "forward", "backward" or "gradient"
-    kind: str           # "z", "a", "delta", "W" or "b"
+    phase: str          # "forward", "backward", "gradient" or "optimizer"
+    kind: str           # "z", "a", "delta", "W" or "b" (for "optimizer": the state's name and its parameter, "v[W]")
     layer: int
     i: int
     j: int | None
@@ -49,6 +51,8 @@ class Row:
     @property
     def where(self) -> str:
         """``δ_2^(3) of example 4`` or ``∂J/∂W_12^(2) of the batch cost``."""
+        if self.phase == "optimizer":
+            return f"the optimizer state {self.symbol}"
         return f"{self.symbol} of " + ("the batch cost" if self.example is None else f"example {self.example}")
 
 
@@ -107,7 +111,10 @@ class EquivalenceReport:
         first = self.first_mismatch
         if first is None:
             return f"all {len(self.rows)} quantities agree: the neurons compute exactly what the matrices compute."
-        if first.phase == "gradient":
+        if first.phase == "optimizer":
+            why = ("every gradient agrees, so the optimizer state itself differs (it was copied or updated "
+                   "differently)")
+        elif first.phase == "gradient":
             why = ("every z, a and δ agrees, so the gradient formula itself differs "
                    "((1/m) Σ_k δ_i^(l+1) a_j^(l) + λ W_ij^(l), or (1/m) Σ_k δ_i^(l+1) for a bias)")
         else:
@@ -123,7 +130,8 @@ class EquivalenceReport:
             f"Scalar engine (neuron by neuron) vs matrix twin (one example per column): {shape} network, "
             f"{self.m} example{'s' * (self.m != 1)}",
             f"compared: {counts['forward']} z/a values, {counts['backward']} δ values, "
-            f"{counts['gradient']} batch gradients",
+            f"{counts['gradient']} batch gradients"
+            + (f", {counts['optimizer']} optimizer state numbers" if counts["optimizer"] else ""),
             f"agree when |scalar − matrix| ≤ {self.atol:g} + {self.rtol:g}·max(|scalar|, |matrix|); "
             f"max |difference| = {self.max_abs_error:.3g}",
         ])
@@ -240,4 +248,32 @@ def compare(net: Network, X, Y, twin: MatrixNetwork | None = None, rtol: float =
             sv, mv = float(sb[i - 1]), float(mb[i - 1])
             name = "∂J/∂" + symbol("b", l, i, notation=notation)
             rows.append(Row(name, "gradient", "b", l, i, None, None, sv, mv, mv - sv, bool(gb[i - 1])))
+    rows += _state_rows(net, twin, close, notation)
     return EquivalenceReport(rows, rtol, atol, list(net.sizes), m)
+
+
+def _state_rows(net: Network, twin: MatrixNetwork, close, notation: str) -> list[Row]:
+    """One row per optimizer state number of every parameter (none when neither engine holds state)."""
+    names = set()
+    for model in (net, twin):
+        if model.optimizer is not None:
+            names.update(model.optimizer.state_names)
+    rows: list[Row] = []
+    for l, ((sW, sb), (mW, mb)) in enumerate(zip(net.optimizer_state(), twin.optimizer_state()), start=1):
+        present = net.mask(l)
+        for k in sorted(names):
+            zero_W, zero_b = np.zeros(present.shape), np.zeros(net.sizes[l])
+            a, b = sW.get(k, zero_W), mW.get(k, zero_W)
+            good = close(a, b)
+            for i, j in np.argwhere(present) + 1:
+                i, j = int(i), int(j)
+                sv, mv = float(a[i - 1, j - 1]), float(b[i - 1, j - 1])
+                rows.append(Row(f"{k}[{symbol('W', l, i, j, notation=notation)}]", "optimizer", f"{k}[W]", l, i, j,
+                                None, sv, mv, mv - sv, bool(good[i - 1, j - 1])))
+            a, b = sb.get(k, zero_b), mb.get(k, zero_b)
+            good = close(a, b)
+            for i in range(1, net.sizes[l] + 1):
+                sv, mv = float(a[i - 1]), float(b[i - 1])
+                rows.append(Row(f"{k}[{symbol('b', l, i, notation=notation)}]", "optimizer", f"{k}[b]", l, i, None,
+                                None, sv, mv, mv - sv, bool(good[i - 1])))
+    return rows

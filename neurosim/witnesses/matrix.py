@@ -14,6 +14,10 @@ the column layout costs nothing.
 
 A pruned connection has a 0 in the mask M^(l); its gradient is multiplied by the mask, so W_ij^(l)
 stays 0 through training.
+
+The optimizer state (momentum's v, Adam's m, v and t) is kept as arrays shaped like W^(l) and b^(l), the
+same numbers each Connection and Neuron keeps in the scalar network; both engines update it with the one
+copy of the rules in :mod:`neurosim.core.optimizers`.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..base.svg import network_view
+from ..core import optimizers
 from ..core.activations import Activation
 from ..core.losses import Loss
 from ..core.network import Network
@@ -34,7 +39,7 @@ class MatrixNetwork(Trainable):
     """The vectorized twin of a :class:`Network`: ``W[l-1]`` = W^(l) (s_{l+1} × s_l), ``b[l-1]`` = b^(l).
 
     Build it with :meth:`from_network` (same weights as a Network) or like a Network:
-    ``MatrixNetwork(sizes, activation, output, loss, weight_decay, seed)`` gives the weights that
+    ``MatrixNetwork(sizes, activation, output, loss, weight_decay, seed, init)`` gives the weights that
     ``Network`` with the same arguments gets.
 
     After :meth:`forward` / :meth:`backward` (or :meth:`gradients`, :meth:`cost`), ``Z[l]``, ``A[l]`` and
@@ -44,10 +49,10 @@ class MatrixNetwork(Trainable):
 
     def __init__(self, sizes: Sequence[int], activation: str | Activation | Sequence = "sigmoid",
                  output: str | Activation | None = None, loss: str | Loss = "half_sse", weight_decay: float = 0.0,
-                 seed: int | None = None):
+                 seed: int | None = None, init: str = "auto"):
         # The Network's constructor holds the validation and the initialisation rule: reuse both.
         self._adopt(Network(sizes, activation=activation, output=output, loss=loss,
-                            weight_decay=weight_decay, seed=seed))
+                            weight_decay=weight_decay, seed=seed, init=init))
 
     def _adopt(self, net: Network) -> None:
         self.sizes: list[int] = list(net.sizes)
@@ -64,6 +69,8 @@ class MatrixNetwork(Trainable):
             self.W.append(net.weights(l))
             self.b.append(net.biases(l))
             self._masks.append(None if M.all() else M.astype(float))
+        self.optimizer = net.optimizer
+        self._state: list[tuple[dict, dict]] = net.optimizer_state()
         self._clear()
 
     def _clear(self) -> None:
@@ -76,7 +83,7 @@ class MatrixNetwork(Trainable):
 
     @classmethod
     def from_network(cls, net: Network) -> MatrixNetwork:
-        """The twin of ``net``: copies of its W^(l), b^(l), masks, activations, loss and λ."""
+        """The twin of ``net``: copies of its W^(l), b^(l), masks, activations, loss, λ and optimizer state."""
         if not isinstance(net, Network):
             raise TypeError(f"net: expected an ns.Network, got {type(net).__name__}")
         twin = cls.__new__(cls)
@@ -92,6 +99,7 @@ class MatrixNetwork(Trainable):
                 for i, j in np.argwhere(M == 0) + 1:
                     net.prune(l, int(i), int(j))
         net.set_parameters(self.parameters())
+        optimizers.scatter_state(net, self.optimizer, self._state)
         net.standardizer = self.standardizer
         return net
 
@@ -135,6 +143,15 @@ class MatrixNetwork(Trainable):
     def parameters(self) -> Parameters:
         """[(W^(1), b^(1)), …, (W^(n_l−1), b^(n_l−1))] as new arrays."""
         return [(W.copy(), b.copy()) for W, b in zip(self.W, self.b)]
+
+    def optimizer_state(self) -> list[tuple[dict, dict]]:
+        """Copies of the optimizer state: per layer l, ({name: array like W^(l)}, {name: array like b^(l)}),
+        as ``Network.optimizer_state`` gathers it from the objects (0 where pruned)."""
+        return [({k: a * (1.0 if M is None else M) for k, a in sW.items()}, {k: a.copy() for k, a in sb.items()})
+                for (sW, sb), M in zip(self._state, self._masks)]
+
+    def _clear_optimizer_state(self) -> None:
+        self._state = [({}, {}) for _ in self.W]
 
     # --- the two passes, column form, no validation (the hot path) -----------------------------------
 
@@ -210,9 +227,19 @@ class MatrixNetwork(Trainable):
 
     def _step(self, X: np.ndarray, T: np.ndarray, lr: float) -> float:
         cost, grads = self._gradients(X, T)
-        for W, b, (dW, db) in zip(self.W, self.b, grads):
-            W -= lr * dW
-            b -= lr * db
+        opt = self.optimizer
+        if opt is None or not opt.state_names:
+            for W, b, (dW, db) in zip(self.W, self.b, grads):
+                W -= lr * dW
+                b -= lr * db
+            return cost
+        for l, (dW, db) in enumerate(grads):
+            sW, sb = self._state[l]
+            if not sW:   # a fresh state: every number 0
+                sW.update(opt.fresh(dW))
+                sb.update(opt.fresh(db))
+            self.W[l][...] = opt.update(self.W[l], dW, sW, lr)
+            self.b[l][...] = opt.update(self.b[l], db, sb, lr)
         return cost
 
     # --- public API: one example per row, as in Network ------------------------------------------------

@@ -1,0 +1,72 @@
+"""Initialisation schemes: named, seeded, with the formulas of docs/api.md; "auto" is the old default."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import neurosim as ns
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu"])
+def test_auto_draws_exactly_what_earlier_versions_drew(activation):
+    sizes = [3, 5, 4, 2]
+    net = ns.Network(sizes, activation=activation, output="identity", seed=11)
+    # the rule every earlier neurosim used, restated: one generator, layer by layer, N(0, g²/s_l)
+    rng = np.random.default_rng(11)
+    acts = [activation, activation, "identity"]
+    for l in range(1, len(sizes)):
+        gain = math.sqrt(2.0) if acts[l - 1] in ("relu", "leaky_relu") else 1.0
+        W = rng.normal(0.0, gain / math.sqrt(sizes[l - 1]), size=(sizes[l], sizes[l - 1]))
+        np.testing.assert_array_equal(net.weights(l), W)
+        np.testing.assert_array_equal(net.biases(l), np.zeros(sizes[l]))
+    assert net.init == "auto"
+    np.testing.assert_array_equal(ns.Network(sizes, activation=activation, output="identity", seed=11,
+                                             init="auto").weights(2), net.weights(2))
+
+
+# (scheme, expected bound of |W| or None, expected standard deviation) for a 400 → 300 layer
+FAN_IN, FAN_OUT = 400, 300
+
+
+@pytest.mark.parametrize("init, bound, std", [
+    ("xavier_uniform", math.sqrt(6 / (FAN_IN + FAN_OUT)), math.sqrt(2 / (FAN_IN + FAN_OUT))),
+    ("xavier_normal", None, math.sqrt(2 / (FAN_IN + FAN_OUT))),
+    ("he_uniform", math.sqrt(6 / FAN_IN), math.sqrt(2 / FAN_IN)),
+    ("he_normal", None, math.sqrt(2 / FAN_IN)),
+    ("uniform(0.3)", 0.3, 0.3 / math.sqrt(3)),
+    ("normal(0.05)", None, 0.05),
+])
+def test_each_scheme_has_its_spread(init, bound, std):
+    net = ns.MatrixNetwork([FAN_IN, FAN_OUT], activation="identity", output="identity", seed=0, init=init)
+    W = net.weights(1)
+    assert W.std() == pytest.approx(std, rel=0.01)
+    assert abs(W.mean()) < 0.01 * std * 10
+    if bound is not None:
+        assert np.abs(W).max() <= bound and np.abs(W).max() > 0.99 * bound
+    else:
+        assert np.abs(W).max() > 3.5 * std           # a normal's tails, not a uniform's edge
+    np.testing.assert_array_equal(net.biases(1), 0.0)
+
+
+def test_same_seed_same_weights_other_seed_other_weights():
+    a = ns.Network([2, 6, 1], seed=4, init="he_normal")
+    b = ns.Network([2, 6, 1], seed=4, init="he_normal")
+    c = ns.Network([2, 6, 1], seed=5, init="he_normal")
+    np.testing.assert_array_equal(a.weights(1), b.weights(1))
+    assert not np.array_equal(a.weights(1), c.weights(1))
+    assert not np.array_equal(a.weights(1), ns.Network([2, 6, 1], seed=4).weights(1))
+
+
+def test_the_scheme_is_written_canonically():
+    assert ns.Network([2, 1], init=" Uniform( 0.5 ) ").init == "uniform(0.5)"
+    assert ns.Network([2, 1], init="normal(1e-2)").init == "normal(0.01)"
+
+
+@pytest.mark.parametrize("bad", ["glorot", "uniform", "uniform()", "normal(-1)", "normal(nan)", "uniform(x)", 3, None])
+def test_a_bad_scheme_is_named(bad):
+    with pytest.raises(ValueError, match="init: ") as info:
+        ns.Network([2, 1], init=bad)
+    assert "xavier_uniform" in str(info.value) or "positive" in str(info.value)
