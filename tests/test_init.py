@@ -65,7 +65,8 @@ def test_the_scheme_is_written_canonically():
     assert ns.Network([2, 1], init="normal(1e-2)").init == "normal(0.01)"
 
 
-@pytest.mark.parametrize("bad", ["glorot", "uniform(0)", "uniform()", "normal(-1)", "normal(nan)", "uniform(x)", 3, None])
+@pytest.mark.parametrize("bad", ["glorot", "uniform(0)", "uniform()", "normal(-1)", "normal(nan)", "uniform(x)", 3,
+                                 None])
 def test_a_bad_scheme_is_named(bad):
     with pytest.raises(ValueError, match="init: ") as info:
         ns.Network([2, 1], init=bad)
