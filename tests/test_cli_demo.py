@@ -89,3 +89,22 @@ def test_cross_entropy_needs_two_outputs(capsys):
         ns.Network([2, 3, 1], loss="cross_entropy")
     assert main(["step", "--all", "--sizes", "2,3,1", "--loss", "cross_entropy"]) == 2
     assert "binary_cross_entropy" in capsys.readouterr().err
+
+
+def test_demo_opens_with_a_short_summary_and_full_adds_the_rest(capsys, monkeypatch):
+    assert main(["demo", "--no-animation"]) == 0
+    short = capsys.readouterr().out
+    lines = short.splitlines()
+    opening = "\n".join(lines[:12])
+    for where in ("neurosim step", "neurosim bridge", "neurosim check", "--full"):
+        assert where in short
+    assert "What follows" in opening and len(lines) < 60 and "=== Step by step" not in short
+    assert main(["demo", "--no-animation", "--full"]) == 0
+    full = capsys.readouterr().out
+    assert "=== Step by step: all 44 numbers" in full and "=== The bridge" in full and len(full.splitlines()) > 200
+    # On a terminal --full goes through the pager, with the same text.
+    paged = []
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setattr("pydoc.pager", paged.append)
+    assert main(["demo", "--no-animation", "--full"]) == 0
+    assert len(paged) == 1 and paged[0] == full

@@ -22,6 +22,9 @@ from neurosim.base.files import read_json, remove_stale_temporaries, write_json_
 from neurosim.cli import main
 from neurosim.data.csvdata import read_csv
 
+# A hostile input is answered by an error, never by a numpy warning on the way.
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
 X4 = np.array([[0.1, 0.2], [0.3, -0.4], [-0.5, 0.6], [0.7, 0.8]])
 Y4 = np.array([[0.0], [1.0], [1.0], [0.0]])
 
@@ -228,6 +231,11 @@ def test_dev_zero_stops_at_the_cap(monkeypatch):
 def test_huge_requests_are_refused_up_front(call, name):
     message = refuses(call, name, "NEUROSIM_MAX_MEMORY", kind=ns.LimitError)
     assert "memory" in message
+
+
+@pytest.mark.parametrize("name", ["xor", "moons", "circles", "spiral", "blobs", "sine"])
+def test_noise_that_overflows_is_refused(name):
+    refuses(lambda: ns.datasets.load(name, m=300, noise=1e308, seed=0), "noise", "overflow")
 
 
 def test_memory_limit_is_overridable(monkeypatch):

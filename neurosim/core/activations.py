@@ -46,10 +46,10 @@ class Activation:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
-            raise TypeError(f"Activation name: expected a non-empty string, got {self.name!r}")
+            raise TypeError(f"Activation name: expected a non-empty string, got {excerpt(self.name)}")
         for label in ("f", "df"):
             if not callable(getattr(self, label)):
-                raise TypeError(f"Activation {label}: expected a callable, got {getattr(self, label)!r}")
+                raise TypeError(f"Activation {label}: expected a callable, got {excerpt(getattr(self, label))}")
         if self.elementwise:
             for label in ("f", "df"):
                 _probe(self.name, label, getattr(self, label))
@@ -67,7 +67,7 @@ _PROBE = np.array([-1.5, 0.0, 0.5, 2.0])
 def _probe(name: str, label: str, fn: Callable) -> None:
     """Call ``fn`` once on a float and once on a small array, so that a wrong signature, a non-number or a
     wrong shape is reported now, naming the activation, instead of deep inside a pass."""
-    who = f"Activation {name!r}: {label}"
+    who = f"Activation {excerpt(name)}: {label}"
     for z in (0.5, _PROBE.copy()):
         what = "the float 0.5" if isinstance(z, float) else f"an array of shape {z.shape}"
         try:
@@ -237,7 +237,8 @@ def get_activation(spec: str | Activation, parameter: str = "activation") -> Act
         if key in ACTIVATIONS:
             return ACTIVATIONS[key]
         valid = ", ".join(repr(n) for n in [*ACTIVATIONS, *ALIASES])
-        raise ValueError(f"{parameter}: unknown activation {spec!r}; valid names are {valid}, or an ns.Activation")
+        raise ValueError(f"{parameter}: unknown activation {excerpt(spec)}; valid names are {valid}, "
+                         "or an ns.Activation")
     raise TypeError(f"{parameter}: expected an activation name or an ns.Activation, got {type(spec).__name__}")
 
 

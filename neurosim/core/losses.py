@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..base.limits import excerpt
 from .activations import logsumexp
 
 
@@ -93,4 +94,4 @@ def get_loss(name: str) -> Loss:
     if isinstance(name, str) and name.lower() in LOSSES:
         return LOSSES[name.lower()]
     valid = ", ".join(repr(n) for n in LOSSES)
-    raise ValueError(f"loss: unknown loss {name!r}; valid names are {valid}")
+    raise ValueError(f"loss: unknown loss {excerpt(name)}; valid names are {valid}")

@@ -22,6 +22,7 @@ import time
 
 import numpy as np
 
+from ..base.limits import excerpt
 from .history import History, accuracy, is_classification
 from .optimizers import Optimizer, as_optimizer
 from .validation import as_inputs, as_targets, check_callback, check_number, check_seed
@@ -144,7 +145,7 @@ def check_parameter_list(params, n_layers: int) -> list:
 
 def _check_count(value, name: str, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name}: expected a whole number >= {minimum}, got {value!r}")
+        raise ValueError(f"{name}: expected a whole number >= {minimum}, got {excerpt(value)}")
     return int(value)
 
 

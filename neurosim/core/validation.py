@@ -78,14 +78,14 @@ def check_layer(l, n_layers: int, name: str = "l", *, first: int = 1, last: int 
     """A 1-based layer number in [first, last]."""
     last = n_layers if last is None else last
     if isinstance(l, bool) or not isinstance(l, numbers.Integral) or not first <= l <= last:
-        raise ValueError(f"{name}: expected a layer number from {first} to {last}, got {l!r}")
+        raise ValueError(f"{name}: expected a layer number from {first} to {last}, got {excerpt(l)}")
     return int(l)
 
 
 def check_index(i, size: int, name: str, layer: int) -> int:
     """A 1-based neuron number of a layer with ``size`` neurons."""
     if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not 1 <= i <= size:
-        raise ValueError(f"{name}: layer {layer} has neurons 1 to {size} (1-based), got {i!r}")
+        raise ValueError(f"{name}: layer {layer} has neurons 1 to {size} (1-based), got {excerpt(i)}")
     return int(i)
 
 
@@ -113,7 +113,7 @@ def resolve_activations(activation, output, loss: str | Loss, n_layers: int) -> 
         output = loss.paired_output or default_output
     out = get_activation(output, "output")
     if loss.paired_output and out.name != loss.paired_output:
-        raise ValueError(f"output: loss {loss.name!r} needs output={loss.paired_output!r}, got {out.name!r}")
+        raise ValueError(f"output: loss {loss.name!r} needs output={loss.paired_output!r}, got {excerpt(out.name)}")
     if out.name == "softmax" and loss.name != "cross_entropy":
         raise ValueError(f"output: 'softmax' is allowed only with loss='cross_entropy', got loss={loss.name!r}")
     return [*hidden, out], loss

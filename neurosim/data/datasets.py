@@ -199,7 +199,12 @@ def sine(m: int = 100, noise: float = 0.1, seed: int | None = None) -> Dataset:
     noise = check_number(noise, "noise")
     rng, _ = _streams(seed)
     X = rng.uniform(-math.pi, math.pi, (m, 1))
-    return X, np.sin(X) + noise * rng.standard_normal((m, 1))
+    with np.errstate(over="ignore", invalid="ignore"):
+        Y = np.sin(X) + noise * rng.standard_normal((m, 1))
+    if not np.all(np.isfinite(Y)):
+        raise ValueError(f"noise: {noise:g} is so large that some targets overflow to inf; expected a noise that "
+                         "keeps them finite (below about 1e300)")
+    return X, Y
 
 
 def split(X, Y, test: float = 0.25, seed: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
