@@ -3,7 +3,8 @@
  *
  * Same names and the same order of every sum as the Python engine, so both give the same numbers: IEEE
  * doubles added and multiplied in the same order are bit for bit equal; only Math.exp, Math.tanh and
- * Math.log1p may differ from the C library's in the last bit.
+ * Math.log1p may differ from the C library's in the last bit. (engine.py sums with math.sumprod on
+ * Python >= 3.12, in extended precision: there the last bit of a sum may differ too.)
  *
  * Forward, for l = 2 … n_l:   z_i^(l) = Σ_j W_ij^(l−1) a_j^(l−1) + b_i^(l−1),   a_i^(l) = f(z_i^(l))
  * Backward, output layer:     δ_i^(n_l) = ∂J/∂a_i · f′(z_i)   (or a_i − y_i for a paired loss)
@@ -109,10 +110,12 @@ function forward(layers, x) {
   for (const layer of layers.slice(1)) {
     const activation = ACTIVATIONS[layer[0].activation];
     for (const neuron of layer) {
-      let z = neuron.bias;
+      // engine.py: z = b + sumprod(W_i·, a) (Python's sum of the products from 0, then the bias)
+      let sum = 0.0;
       for (const c of neuron.incoming) {
-        z += c.weight * c.source.a;
+        sum += c.weight * c.source.a;
       }
+      const z = neuron.bias + sum;
       neuron.z = z;
       if (activation.f !== null) {
         neuron.a = activation.f(z);
