@@ -87,6 +87,7 @@ def test_backward_frame_carries_the_messages_delta_j_times_w_ji(anim):
     anim.frame(k)
     player = anim._player
     shown = [t.get_text() for t in player.arrow_texts if t.get_visible()]
+    # messages from output neurons 1 and 2, three significant digits
     expected = [f"{delta[3][j] * W2[j, 2]:.3g}" for j in range(2)]   # messages from output neurons 1 and 2
     assert shown == expected
     arrows = [a for a in player.arrows if a.get_visible()]
@@ -95,8 +96,10 @@ def test_backward_frame_carries_the_messages_delta_j_times_w_ji(anim):
     pos = layout(net)
     assert all(a.xy == pos[(2, 3)] for a in arrows)
     assert {tuple(a.xyann) for a in arrows} == {pos[(3, 1)], pos[(3, 2)]}
-    # the caption is the Step's numbers
-    assert anim.steps[k].numbers in player.numbers.get_text().replace("\n", " ")
+    # the caption is the Step's numbers (the symbol typeset, the numbers as text with proper minus signs)
+    caption = player.numbers.get_text().replace("\n", "").replace(" ", "").replace("−", "-")
+    assert anim.steps[k].numbers.replace(" ", "").replace("−", "-") in caption
+    assert caption.startswith(r"$\delta_{3}^{(2)}$=")
 
 
 def test_gradient_frames_recolour_connections_by_the_gradient(anim):
@@ -254,12 +257,15 @@ def test_cli_argparse_errors_exit_2(capsys):
     assert "argument --fps: expected a positive finite number, got 'fast'" in capsys.readouterr().err
 
 
-def test_long_captions_keep_the_value_at_their_end():
+def test_long_sums_are_captioned_with_sigma_and_their_value():
     net = ns.Network([14, 1], activation="identity", seed=0)
     x = np.linspace(-1, 1, 14)
     anim = ns.animate(net, x, [0.0], phases="forward", dpi=DPI)
     anim.frame(0)
-    caption = anim._player.numbers.get_text()
+    player = anim._player
     z = float(net.weights(1)[0] @ x + net.biases(1)[0])
-    assert caption.count("\n") == 2 and "…" in caption   # shortened in the middle
-    assert caption.rstrip().endswith(f"= {z:.6g}")
+    products = float(net.weights(1)[0] @ x)
+    assert r"\sum_{j}" in player.formula.get_text()
+    numbers = player.numbers.get_text().replace("−", "-")
+    assert numbers.startswith("$") and numbers.count("\n") == 0
+    assert f" = {products:.6g} + " in numbers and f"= {z:.6g}" in numbers and "14" in numbers

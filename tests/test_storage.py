@@ -10,11 +10,14 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import neurosim as ns
 from neurosim.core.graph import Connection
 
 from .reference import reference_backprop
+from .test_properties import SETTINGS, cases
 
 
 def batch_reference(Ws, bs, X, Y):
@@ -206,3 +209,56 @@ def test_step_refuses_to_leave_non_finite_weights():
 def test_complex_numbers_are_refused(net, call):
     with pytest.raises(TypeError, match="complex"):
         call(net)
+
+
+# --- hypothesis: any sequence of edits after caching gives the numbers of the network the graph describes ---
+
+
+def _fresh_copy_of_the_graph(net):
+    """A new Network built only from what net.graph holds now: its edges, their Connections' weights, biases."""
+    fresh = ns.Network(net.sizes, activation=list(net.activations[:-1]), output=net.activations[-1],
+                       loss=net.loss, weight_decay=net.weight_decay)
+    for l in range(1, net.n_layers):
+        W = np.zeros((net.sizes[l], net.sizes[l - 1]))
+        for i in range(1, net.sizes[l] + 1):
+            for j in range(1, net.sizes[l - 1] + 1):
+                if net.graph.has_edge((l, j), (l + 1, i)):
+                    W[i - 1, j - 1] = net.graph.edges[(l, j), (l + 1, i)]["connection"].weight
+                else:
+                    fresh.prune(l, i, j)
+        fresh.set_weights(l, W)
+        fresh.set_biases(l, [net.graph.nodes[(l + 1, i)]["neuron"].bias for i in range(1, net.sizes[l] + 1)])
+    return fresh
+
+
+@settings(max_examples=25, **SETTINGS)
+@given(cases(), st.lists(st.tuples(st.sampled_from(["remove", "add", "replace", "assign", "set_weights", "pass"]),
+                                   st.integers(0, 10 ** 6), st.floats(-2, 2)), min_size=1, max_size=8))
+def test_graph_surgery_after_caching_gives_the_graphs_numbers(case, edits):
+    net, X, Y = case
+    net.gradients(X, Y)   # the rows are cached before any edit
+    for op, k, w in edits:
+        edges = list(net.graph.edges)
+        l = 1 + k % (net.n_layers - 1)
+        i, j = 1 + k % net.sizes[l], 1 + (k // 7) % net.sizes[l - 1]
+        u, v = (l, j), (l + 1, i)
+        if op == "remove" and edges:
+            net.graph.remove_edge(*edges[k % len(edges)])
+        elif op == "add":
+            net.graph.add_edge(u, v, connection=Connection(net.neuron(*u), net.neuron(*v), w))
+        elif op == "replace" and net.graph.has_edge(u, v):
+            nx.set_edge_attributes(net.graph, {(u, v): Connection(net.neuron(*u), net.neuron(*v), w)}, "connection")
+        elif op == "assign" and net.graph.has_edge(u, v):
+            net.graph.edges[u, v]["connection"].weight = w
+        elif op == "set_weights":
+            net.set_weights(l, net.weights(l) * net.mask(l) * w)
+        elif op == "pass":
+            net.forward(X[0])
+    fresh = _fresh_copy_of_the_graph(net)
+    assert net.cost(X, Y) == pytest.approx(fresh.cost(X, Y), rel=1e-12, abs=1e-14)
+    for (dW, db), (fW, fb) in zip(net.gradients(X, Y), fresh.gradients(X, Y)):
+        np.testing.assert_allclose(dW, fW, rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(db, fb, rtol=1e-10, atol=1e-13)
+    for l in range(1, net.n_layers):
+        np.testing.assert_array_equal(net.weights(l), fresh.weights(l))
+        np.testing.assert_array_equal(net.mask(l), fresh.mask(l))

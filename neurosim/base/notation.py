@@ -42,12 +42,13 @@ def symbol(kind: str, l: int | None, i: int, j: int | None = None, latex: bool =
     """The symbol of one quantity: ``symbol("delta", 3, 2)`` is ``δ_2^(3)``, ``symbol("W", 2, 1, 2)`` is
     ``W_12^(2)``; ``l=None`` drops the layer (for targets y_i). ``notation`` is one of ``NOTATIONS``:
     ``symbol("delta", 3, 2, notation="bracket")`` is ``δ_2^[2]``, ``symbol("W", 2, 1, 2, notation="alsup")``
-    is ``W_2^(12)``."""
+    is ``W_2^(12)``. ``i`` and ``j`` may be letters for a generic entry: ``symbol("W", 2, "i", "j")``."""
     names = _LATEX if latex else _PLAIN
     if kind not in names:
         raise ValueError(f"kind: expected one of {', '.join(names)}, got {excerpt(kind)}")
     check_notation(notation)
-    sub = f"{i}" if j is None else f"{i}{j}" if max(i, j) < 10 else f"{i},{j}"
+    # A letter index (symbol("W", 2, "i", "j") is W_ij^(2)) writes a generic entry, as in a formula.
+    sub = f"{i}" if j is None else f"{i}{j}" if str in (type(i), type(j)) or max(i, j) < 10 else f"{i},{j}"
     shown = l
     if l is not None and notation != "vv" and kind in _NEURON_KINDS:
         shown = l - 1

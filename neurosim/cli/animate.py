@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..base.notation import NOTATIONS
+from ..views.frames import GRANULARITIES
 from .common import add_example_options, add_network_options, example_from_args, network_from_args, positive_float
 
 DEFAULT_OUT = "neurosim-backprop.gif"
@@ -24,13 +25,20 @@ def register(sub) -> None:
         description="Draw the network and animate one example's passes, one frame per step of 'neurosim step': "
                     "each neuron's z and a (forward), each neuron receiving its messages δ_j·W_ji and its δ "
                     "appearing (backward), each connection recoloured by ∂J/∂W (gradient). Every frame's caption "
-                    "is the step's formula with the numbers. The file type follows --out: .gif (Pillow), .html "
-                    "(a self-contained player with buttons and a slider) or .mp4 (needs ffmpeg on PATH).")
+                    "is the step's formula with the numbers. Larger networks group the steps per neuron or per "
+                    "layer (--granularity). The file type follows --out: .gif (written frame by frame), .mp4 "
+                    "(needs ffmpeg on PATH) or .html (a self-contained player with buttons and a slider).",
+        epilog="A progress bar shows on a terminal; before more than 300 frames or about 20 MB a warning says how "
+               "to make the file smaller. See docs/cli.md.")
     add_network_options(p)
     g = p.add_argument_group("animation")
     add_example_options(g)
     g.add_argument("--phases", type=_phase_list, default=["forward", "backward", "gradient"], metavar="P1,P2",
                    help="which steps become frames: forward, backward, gradient, comma-separated (default: all)")
+    g.add_argument("--granularity", choices=GRANULARITIES, default="auto",
+                   help="one frame per step ('connection'), per neuron and phase ('neuron'), or per layer "
+                        "('layer': all of a layer's messages in flight, then its δ); 'auto' (default) picks "
+                        "connection up to 60 connections, neuron up to 100 frames, else layer")
     g.add_argument("--fps", type=positive_float, default=2.0, help="frames per second (default: 2)")
     g.add_argument("--dpi", type=positive_float, default=100.0,
                    help="pixels per inch of the 8×6-inch frames (default: 100, i.e. 800×600; at least 80)")
@@ -41,7 +49,10 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import warnings
+
     from ..views.animation import FORMATS, animate, check_phases, ffmpeg_available, save
+    from ..views.progress import AnimationSizeWarning, size_warning
 
     out = Path(args.out)
     suffix = out.suffix.lower()
@@ -65,11 +76,17 @@ def run(args: argparse.Namespace) -> int:
 
     net, X, Y, title = network_from_args(args)
     x, y = example_from_args(args, net, X, Y)
-    anim = animate(net, x, y, phases=phases, fps=args.fps, dpi=args.dpi, figsize=_FIGSIZE, notation=args.notation)
-    print(f"neurosim animate: {title}; {len(anim.steps)} frames ({', '.join(phases)}), {size[0]}×{size[1]} pixels",
-          flush=True)
+    anim = animate(net, x, y, phases=phases, fps=args.fps, dpi=args.dpi, figsize=_FIGSIZE, notation=args.notation,
+                   granularity=args.granularity)
+    print(f"neurosim animate: {title}; {len(anim.frames)} frames ({', '.join(phases)}; one per "
+          f"{anim.granularity}), {size[0]}×{size[1]} pixels", flush=True)
+    warning = size_warning(len(anim.frames), size[0], size[1], suffix, anim.granularity)
+    if warning:
+        print(f"neurosim animate: warning: {warning}", file=sys.stderr, flush=True)
     try:
-        written = save(anim, out, fps=args.fps)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", AnimationSizeWarning)   # said above, in the command's words
+            written = save(anim, out, fps=args.fps)
     except OSError as exc:
         print(f"neurosim animate: error: cannot write {str(out)!r}: {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -106,9 +106,11 @@ def run(args: argparse.Namespace) -> int:
         # Imported here: matplotlib is paid for only when the animation is drawn.
         from ..views.animation import animate, save
 
-        print(f"\n=== Animation: the error terms flowing back through the drawn network ({len(steps)} frames) ===")
+        anim = animate(net, ex.x, ex.y)
+        print("\n=== Animation: the error terms flowing back through the drawn network "
+              f"({len(anim.frames)} frames) ===")
         try:
-            path = save(animate(net, ex.x, ex.y), args.out)
+            path = save(anim, args.out)
         except RuntimeError as exc:   # .mp4 without ffmpeg: the message suggests .gif
             print(f"neurosim demo: error: {exc}", file=sys.stderr)
             return 2

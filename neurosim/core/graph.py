@@ -25,6 +25,8 @@ def _fmt(value) -> str:
 
 def check_parameter(value, name: str) -> float:
     """A finite real number as a float, checked once on assignment so the engine never has to."""
+    if type(value) is float and math.isfinite(value):   # the common case, without the ABC checks below
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}: expected a finite real number, got {type(value).__name__} {_excerpt(value)}")
     value = float(value)

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..base.limits import check_memory, excerpt
 from ..base.notation import symbol
+from .values import format_value, layout, symmetric_norm, text_ems  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -32,6 +33,9 @@ if TYPE_CHECKING:  # pragma: no cover
 SHOW = ("delta", "a", "z", "grad", "weight")
 CMAP = "RdBu_r"
 _UNKNOWN = (0.86, 0.86, 0.86, 1.0)   # a neuron or connection whose value is not computed (yet)
+MIN_LABEL = 8.0   # points: smaller labels are left out (labels="auto"), as nobody can read them projected
+RING = 4.0        # points between a neuron's rim and the outer edge of its highlight ring
+CHAR = 0.64       # the width of a digit, in ems
 _TITLES = {
     "delta": r"error terms $\delta_i^{(l)} = \partial J/\partial z_i^{(l)}$",
     "a": r"activations $a_i^{(l)} = f(z_i^{(l)})$",
@@ -105,31 +109,6 @@ def new_figure(figsize: tuple[float, float] = (8.0, 6.0), dpi: float = 100, canv
     return fig
 
 
-def symmetric_norm(*values) -> Normalize:
-    """A colour normalisation from −v_max to +v_max, v_max = max |value| over the finite values given
-    (1 when there are none or all are 0), so that 0 is always the centre of the diverging map."""
-    from matplotlib.colors import Normalize
-
-    finite = [abs(float(v)) for group in values for v in np.ravel(np.asarray(group, dtype=float))
-              if v is not None and math.isfinite(v)]
-    vmax = max(finite, default=0.0) or 1.0
-    return Normalize(-vmax, vmax)
-
-
-def layout(net: Network) -> dict[tuple[int, int], tuple[float, float]]:
-    """Positions of the graph's nodes: neuron (l, i) at x = l − 1 (layers as columns, input on the left) and
-    y = (s_l + 1)/2 − i (neuron 1 on top, every column centred on y = 0)."""
-    sizes: dict[int, int] = {}
-    for l, i in net.graph.nodes:
-        sizes[l] = max(sizes.get(l, 0), i)
-    return {(l, i): (float(l - 1), (sizes[l] + 1) / 2 - i) for l, i in net.graph.nodes}
-
-
-def format_value(value: float | None) -> str:
-    """A value as drawn inside a neuron: three significant digits, '' when not computed."""
-    return "" if value is None or not math.isfinite(value) else f"{value:.3g}"
-
-
 def _luminance(rgba) -> float:
     r, g, b = rgba[:3]
     return 0.299 * r + 0.587 * g + 0.114 * b
@@ -179,9 +158,13 @@ class NetworkDrawing:
         ax.set_axis_off()
 
         self.mappable = ScalarMappable(norm=symmetric_norm(), cmap=self.cmap)
-        self.colorbar = self.fig.colorbar(self.mappable, ax=ax, fraction=0.04, pad=0.02)
+        # The colour bar leaves the foot of its column to the legend of the connections.
+        self.colorbar = self.fig.colorbar(self.mappable, ax=ax, fraction=0.04, pad=0.02, shrink=0.72,
+                                          anchor=(0.0, 1.0))
         self.colorbar.set_label(colorbar_label)
-        diameter, spacing = self._diameter(n_layers, tallest)
+        self._legend(ax)
+        size = self._sizes(n_layers, tallest)
+        diameter = size["diameter"]
 
         self.highlight = LineCollection([], colors=[(1.0, 0.78, 0.1, 0.55)], linewidths=9, zorder=1,
                                         capstyle="round")
@@ -190,55 +173,78 @@ class NetworkDrawing:
                                     label="connections")
         ax.add_collection(self.edges)
         self.show_edge_signs()
-        self.radius = diameter / 2   # points
+        self.radius = r = diameter / 2   # points
         self.neurons = ax.scatter(self.xy[:, 0], self.xy[:, 1], s=diameter ** 2, zorder=3, label="neurons",
                                   facecolors=[_UNKNOWN], edgecolors="0.25", linewidths=1.0)
-        self.ring = ax.scatter([], [], s=(diameter + 9) ** 2, zorder=4, facecolors="none",
-                               edgecolors=[(0.95, 0.6, 0.0, 1.0)], linewidths=3.0)
-
-        r = self.radius
-        self.values_inside = diameter / 5.5 >= 6.0
+        # The ring hugs the circle (its outer edge RING points out) so that the labels can stay clear of it.
+        self.ring_radius = r + RING
+        self.ring = ax.scatter([], [], s=(diameter + 2 * RING - 2.5) ** 2, zorder=4, facecolors="none",
+                               edgecolors=[(0.95, 0.6, 0.0, 1.0)], linewidths=2.5)
+        self.values_inside = size["inside"]
+        value_size, symbol_size = size["value"], size["symbol"]
+        gap = RING + 1.5
+        box = dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.75)
         if self.values_inside:
-            # Roomy layers: the value inside the circle, the symbol above it.
-            value_size = min(9.0, diameter / 5.5)
-            symbol_size = min(11.0, 0.36 * (spacing - diameter), diameter / 3.2)
+            # Roomy layers: the value inside the circle, the symbol above it, clear of the ring.
             value_style = dict(xytext=(0, 0), ha="center", va="center")
-            self.symbol_style = dict(xytext=(0, r + 1.5), ha="center", va="bottom")
+            self.symbol_style = dict(xytext=(0, r + gap), ha="center", va="bottom")
+            self.value_room = 0.86 * diameter / value_size
         else:
-            # Crowded layers: symbol left of the circle, value right of it, sized to the gap between neurons
-            # and to the width of a column (about nine characters each side).
-            column = self._column_width(n_layers)
-            value_size = symbol_size = min(9.0, 0.33 * spacing, (column - diameter - 8) / 9)
-            value_style = dict(xytext=(r + 2, 0), ha="left", va="center",
-                               bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.7))
-            self.symbol_style = dict(xytext=(-(r + 2), 0), ha="right", va="center",
-                                     bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.7))
-        show_values = labels is True or (labels == "auto" and value_size >= 5.5)
-        show_symbols = labels is True or (labels == "auto" and symbol_size >= 5.5)
-        value_size, symbol_size = max(value_size, 5.5), max(symbol_size, 5.5)
+            # Crowded layers: the symbol left of the circle, the value right of it.
+            value_style = dict(xytext=(r + gap, 0), ha="left", va="center", bbox=box)
+            self.symbol_style = dict(xytext=(-(r + gap), 0), ha="right", va="center", bbox=box)
+            self.value_room = min(5.0, (size["column"] / 2 - r - gap - 2) / value_size)
+        minimum = MIN_LABEL if labels == "auto" else 6.0
+        show_values = labels is True or (labels == "auto" and value_size >= MIN_LABEL and self.value_room >= 2.6)
+        show_symbols = labels is True or (labels == "auto" and symbol_size >= MIN_LABEL)
+        value_size, symbol_size = max(value_size, minimum), max(symbol_size, minimum)
         self.symbol_style["fontsize"] = symbol_size
         self.value_texts = [ax.annotate("", (x, y), textcoords="offset points", fontsize=value_size, zorder=5,
                                         **value_style)
                             for x, y in self.xy] if show_values else []
         self.symbol_texts = [ax.annotate("", (x, y), textcoords="offset points", zorder=5, **self.symbol_style)
                              for x, y in self.xy] if show_symbols else []
+        # Without a symbol per neuron, each column says which layer it is.
+        self.headings = [] if show_symbols else [
+            ax.annotate("input" if l == 1 else "output" if l == n_layers else f"layer {l}", (l - 1, 0),
+                        xycoords=("data", "axes fraction"), xytext=(0, -3), textcoords="offset points",
+                        ha="center", va="top", fontsize=MIN_LABEL + 1, color="0.3")
+            for l in range(1, n_layers + 1)]
         self.label_size = value_size
         self._values: list[float | None] = [None] * len(self.keys)
         self._symbols: list[str] = [""] * len(self.keys)
 
-    def _column_width(self, n_layers: int) -> float:
-        """The horizontal distance between two layers' columns, in points."""
-        box = self.ax.get_position()
-        return box.width * self.fig.get_size_inches()[0] * 72 / n_layers
+    def _legend(self, ax) -> None:
+        """A small legend under the colour bar: what a connection's colour and width say."""
+        from matplotlib.lines import Line2D
 
-    def _diameter(self, n_layers: int, tallest: int) -> tuple[float, float]:
-        """The neuron diameter and the vertical spacing of neurons, in points, from the axes' size."""
+        handles = [Line2D([], [], color=self.cmap(0.82), lw=3), Line2D([], [], color=self.cmap(0.18), lw=3)]
+        self.legend = self.colorbar.ax.legend(
+            handles, ["W > 0", "W < 0"], loc="upper left", bbox_to_anchor=(-0.6, -0.03), fontsize=8,
+            title="connection\nwidth ∝ |W|", title_fontsize=8, frameon=False, handlelength=1.3,
+            borderaxespad=0.0, alignment="left")
+
+    def set_edge_legend(self, name: str) -> None:
+        """Say what the connections' colours show: ``name`` > 0 warm, < 0 cold (e.g. "W", "∂J/∂W")."""
+        for text, sign in zip(self.legend.get_texts(), (">", "<")):
+            text.set_text(f"{name} {sign} 0")
+
+    def _sizes(self, n_layers: int, tallest: int) -> dict:
+        """Neuron diameter and label sizes in points, from the axes' size: roomy (value inside the circle,
+        symbol above it) when labels of at least MIN_LABEL points fit so, else crowded."""
         box = self.ax.get_position()
         w_in, h_in = self.fig.get_size_inches()
         height, width = box.height * h_in * 72, box.width * w_in * 72
-        spacing = height / (tallest + 0.3)
-        diameter = min(0.62 * spacing, 0.3 * width / n_layers, 58.0)
-        return max(diameter, 3.0), spacing
+        spacing, column = height / (tallest + 0.3), width / n_layers
+        for symbol_size in (11.0, 10.0, 9.0, MIN_LABEL):
+            # the gap above a circle holds its ring, the symbol (sub- and superscript: 1.7 × size) and the ring below
+            diameter = min(spacing - 2 * RING - 2.0 - 1.7 * symbol_size, 0.3 * column, 58.0)
+            value_size = min(10.0, diameter / 4.0)
+            if value_size >= MIN_LABEL:
+                return dict(diameter=diameter, value=value_size, symbol=symbol_size, inside=True, column=column)
+        diameter = max(3.0, min(0.6 * spacing, 0.3 * column, 40.0))
+        size = min(9.0, 0.55 * spacing, (column / 2 - diameter / 2 - RING - 1.5) / (CHAR * 6))
+        return dict(diameter=diameter, value=size, symbol=size, inside=False, column=column)
 
     # --- neurons ------------------------------------------------------------------------------------
 
@@ -257,15 +263,19 @@ class NetworkDrawing:
         return rgba
 
     def set_neurons(self, values: Sequence[float | None], texts: Sequence[str] | None = None) -> None:
-        """Fill each neuron by its value and write ``texts`` (default: the values, 3 digits) inside it."""
+        """Fill each neuron by its value and write ``texts`` (default: the values, as many digits as fit) in it."""
         rgba = self.colour(values)
         self.neurons.set_facecolor(rgba)
         self._values = list(values)
         if texts is None:
-            texts = [format_value(v) for v in values]
+            texts = [self.fit(v) for v in values]
         for t, s, c in zip(self.value_texts, texts, rgba):
             t.set_text(s)
             t.set_color("white" if self.values_inside and _luminance(c) < 0.45 else "black")
+
+    def fit(self, value: float | None) -> str:
+        """``value`` with as many digits as fit beside or inside a circle (see :func:`format_value`)."""
+        return format_value(value, self.value_room)
 
     def set_symbols(self, symbols: Sequence[str]) -> None:
         """The label above each neuron (matplotlib mathtext allowed)."""
@@ -359,6 +369,7 @@ def draw(net: Network, show: str = "delta", x=None, y=None, ax: Axes | None = No
     d.set_neurons(values)
     if edge_values is not None:
         d.set_edges(edge_values)
+        d.set_edge_legend("∂J/∂W" if show == "grad" else "W")
     d.set_symbols([neuron_symbol(show, l, i) for l, i in d.keys])
     if title is None:
         sizes = "-".join(map(str, net.sizes))

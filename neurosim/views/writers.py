@@ -1,5 +1,5 @@
-"""Writing an animation to a file: ``.gif`` (Pillow), ``.html`` (a self-contained player) or ``.mp4``
-(ffmpeg, when it is on PATH)."""
+"""Writing an animation to a file: ``.gif`` (streamed, :mod:`neurosim.views.gif`), ``.mp4`` (ffmpeg, when it
+is on PATH) or ``.html`` (a self-contained player)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import html
 import io
 import json
 import math
+import os
 import shutil
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def ffmpeg_available() -> bool:
 
 def _frames_png(anim) -> list[bytes]:
     out = []
-    for k in range(len(anim.steps)):
+    for k in range(len(anim.frames)):
         anim._player.show(k)
         buf = io.BytesIO()
         anim._fig.savefig(buf, format="png", dpi=anim._fig.dpi)
@@ -73,7 +74,7 @@ def player_html(anim, full_page: bool = False, title: str = "neurosim animation"
     previous, play/pause, next, last), a slider, arrow keys, and each frame's caption as selectable text.
     No network access is needed to view it. ``full_page`` wraps it in a complete HTML document."""
     frames = ["data:image/png;base64," + base64.b64encode(png).decode("ascii") for png in _frames_png(anim)]
-    captions = [f"{s.formula}   |   {s.symbol} = {s.numbers}" for s in anim.steps]
+    captions = [anim._player.captioner.caption(f).text for f in anim.frames]
     uid = f"neurosim-{id(anim):x}"
     delay = int(round(1000.0 / getattr(anim, "fps", 2.0)))
     # "</" would end the <script> element early: JSON allows writing it as "<\/".
@@ -95,13 +96,19 @@ def player_html(anim, full_page: bool = False, title: str = "neurosim animation"
             f'</head>\n<body>\n<h3>{html.escape(title)}</h3>\n{body}\n</body>\n</html>\n')
 
 
-def save(anim, path: str | Path, fps: float | None = None) -> Path:
+def save(anim, path: str | Path, fps: float | None = None, progress=None) -> Path:
     """Write ``anim`` (from :func:`animate`) to ``path``; the extension chooses the format.
 
-    ``.gif``: Pillow, one image per frame. ``.html``: :func:`player_html` as a full page. ``.mp4``: ffmpeg,
-    which must be on PATH (else a RuntimeError suggests .gif). ``fps`` defaults to the animation's.
-    Returns the path written.
+    ``.gif``: streamed frame by frame with one fixed palette (:mod:`neurosim.views.gif`), so memory does not
+    grow with the number of frames. ``.mp4``: ffmpeg through matplotlib's FFMpegWriter (frames piped as they
+    are drawn); ffmpeg must be on PATH, else a RuntimeError suggests .gif. ``.html``: :func:`player_html` as
+    a full page. ``fps`` defaults to the animation's. ``progress``: None shows a bar on stderr when it is a
+    terminal, True always, False never, or a function called as ``progress(done, total)``. Before a render of
+    more than 300 frames or about 20 MB an :class:`~neurosim.views.progress.AnimationSizeWarning` says how
+    to make it smaller. The file appears only when complete. Returns the path written.
     """
+    from .progress import Progress, warn_size
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
@@ -110,12 +117,51 @@ def save(anim, path: str | Path, fps: float | None = None) -> Path:
     if suffix == ".mp4" and not ffmpeg_available():
         raise RuntimeError("path: writing .mp4 needs ffmpeg, which is not on PATH; "
                            "install ffmpeg or write a .gif (or .html) instead")
+    bar = Progress(len(anim.frames), progress)   # checks ``progress`` before any work
     if suffix == ".html":
         text = player_html(anim, full_page=True, title=f"neurosim: {len(anim.steps)} steps of backpropagation")
         path.write_text(text, encoding="utf-8")
         return path
-    from matplotlib.animation import FFMpegWriter, PillowWriter
-
-    writer = PillowWriter(fps=fps) if suffix == ".gif" else FFMpegWriter(fps=fps)
-    anim.save(str(path), writer=writer, dpi=anim._fig.dpi)
+    fig = anim._fig
+    width, height = (round(v) for v in fig.get_size_inches() * fig.dpi)
+    warn_size(len(anim.frames), width, height, suffix, getattr(anim, "granularity", "connection"))
+    part = path.with_name(f".{path.name}.part{os.getpid()}{suffix}")   # ffmpeg reads the format off the name
+    try:
+        (_write_gif if suffix == ".gif" else _write_mp4)(anim, part, fps, bar)
+        os.replace(part, path)
+    finally:
+        bar.close()
+        part.unlink(missing_ok=True)
     return path
+
+
+def _write_gif(anim, path: Path, fps: float, bar) -> None:
+    from .gif import GifStream, palette
+
+    n = len(anim.frames)
+    # The palette comes from the first frame of each phase and the last frame: every kind of picture.
+    firsts = sorted({next(k for k, f in enumerate(anim.frames) if f.phase == p) for p in {f.phase for f in anim.frames}}
+                    | {n - 1})
+    table = palette([anim.frame(k) for k in firsts], anim._player.d.cmap)
+    with open(path, "wb") as fh:
+        stream = None
+        for k in range(n):
+            rgb = anim.frame(k)
+            if stream is None:
+                stream = GifStream(fh, (rgb.shape[1], rgb.shape[0]), table, fps)
+            stream.add(rgb)
+            bar.update(k + 1)
+        stream.close()
+
+
+def _write_mp4(anim, path: Path, fps: float, bar) -> None:
+    from matplotlib.animation import FFMpegWriter
+
+    # h264 in yuv420p (what players expect) needs an even width and height: pad by a pixel if needed.
+    writer = FFMpegWriter(fps=fps, extra_args=["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p"])
+    fig = anim._fig
+    with writer.saving(fig, str(path), dpi=fig.dpi):
+        for k in range(len(anim.frames)):
+            anim._player.show(k)
+            writer.grab_frame()
+            bar.update(k + 1)
