@@ -26,6 +26,9 @@ from _demo import Demo, heatmap, plt
 
 import neurosim as ns
 
+# The two network drawings get the wider columns, so that every neuron's symbol and value fit at 8 pt or more.
+FIGURE = dict(figsize=(18, 10), gridspec_kw={"width_ratios": [1.3, 1.3, 1.0]})
+
 
 def accuracy(model, X, Y) -> float:
     return float(np.mean((model.predict(X)[:, 0] >= 0.5) == (Y == 1)))
@@ -39,7 +42,7 @@ def main(argv=None) -> None:
     before = net.fit(X, Y, **{**fit, "epochs": 300})
     acc_trained = accuracy(net, X, Y)
     edges_before = net.graph.number_of_edges()
-    fig, axes = plt.subplots(2, 3, figsize=(16, 9))
+    fig, axes = plt.subplots(2, 3, **FIGURE)
     ns.draw(net, show="weight", ax=axes[0, 0], title=f"trained: {edges_before} connections, {acc_trained:.0%} right")
     print(f"2-6-1 network on circles: {edges_before} connections, accuracy {acc_trained:.1%} after training")
 

@@ -197,7 +197,7 @@ def backprop_gif(out: Path) -> Path:
     from neurosim.views.animation import animate, save
 
     ex = ns.example()
-    return save(animate(ex.net, ex.x, ex.y, phases=("backward",), dpi=80), out / "backprop.gif")
+    return save(animate(ex.net, ex.x, ex.y, phases=("backward",), dpi=80), out / "backprop.gif", progress=False)
 
 
 FIGURES = (network_deltas, loss_curve, slip_eq13, squared_error, backprop_gif)

@@ -271,3 +271,28 @@ def test_the_target_label_is_readable():
         box = target[0].get_window_extent(anim._fig.canvas.get_renderer())
     axes_box = anim._player.d.ax.get_window_extent()
     assert box.x1 <= anim._fig.bbox.width and box.x0 >= axes_box.x0
+
+
+def test_pruning_demo_draws_its_network_labels_at_8_points_or_more():
+    import importlib.util
+    from pathlib import Path
+
+    from matplotlib.figure import Figure
+
+    demos = Path(__file__).resolve().parent.parent / "demos"
+    sys.path.insert(0, str(demos))
+    try:
+        spec = importlib.util.spec_from_file_location("pruning_demo", demos / "pruning.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(demos))
+    fig = Figure(figsize=module.FIGURE["figsize"], dpi=50)
+    axes = fig.subplots(2, 3, gridspec_kw=module.FIGURE["gridspec_kw"])
+    net = ns.Network([2, 6, 1], activation="tanh", output="sigmoid", seed=1)
+    net.prune(1, 2, 1)
+    ns.draw(net, show="weight", ax=axes[0, 0])
+    texts = [t for t in axes[0, 0].texts if t.get_text()]
+    labels = [t for t in texts if t.get_text().startswith("$")]
+    assert len(labels) == 2 + 6 + 1                      # every neuron's symbol is drawn ...
+    assert min(t.get_fontsize() for t in texts) >= 8     # ... and every label is at least 8 pt

@@ -13,6 +13,7 @@ import pytest
 
 import neurosim as ns
 from neurosim import bench
+from neurosim.bench.render import RENDER_TARGETS
 from neurosim.cli import main
 from neurosim.core.activations import get_activation
 
@@ -150,7 +151,12 @@ def test_build_cost_reports_time_and_memory():
 
 def _check_report(report: dict, quick: bool) -> None:
     assert set(report) == {"machine", "settings", "per_example", "scaling", "cost_model", "gradient_check", "build",
-                           "animation", "targets"}
+                           "animation", "render", "targets"}
+    # the animation renders, each in a child process: --quick keeps the default example's only
+    assert set(report["render"]) == ({"default"} if quick else {"default", "big", "short", "long"})
+    for r in report["render"].values():
+        assert r["available"], r
+        assert r["frames"] > 0 and r["seconds"] > 0 and r["bytes"] > 0 and r["peak_bytes"] > 10e6
     assert set(report["machine"]) >= {"nproc", "cpu", "platform", "python", "numpy", "networkx", "matplotlib",
                                       "blas_threads", "blas_pinned_by_bench"}
     assert report["settings"]["quick"] is quick and report["settings"]["batch"] == 256
@@ -176,7 +182,7 @@ def _check_report(report: dict, quick: bool) -> None:
     assert build["sizes"] == bench.BUILD_SIZES and build["connections"] == 101_632
     assert build["seconds"] > 0 and build["bytes_per_connection"] > 0
     assert set(report["animation"]) == {"available", "seconds", "note"}
-    assert [t["name"] for t in report["targets"]] == [t[0] for t in bench.TARGETS]
+    assert [t["name"] for t in report["targets"]] == [t[0] for t in bench.TARGETS + RENDER_TARGETS]
     for t in report["targets"]:
         assert set(t) == {"name", "goal", "sense", "what", "unit", "measured", "met"}
         assert (t["met"] is None) == (t["measured"] is None)
@@ -225,6 +231,8 @@ def test_targets_compare_each_measurement_with_its_goal(quick_run):
     assert measured[6] == report["gradient_check"]["seconds"]
     assert measured[7:9] == [report["build"]["seconds"], report["build"]["bytes_per_connection"]]
     assert measured[9] is None   # --quick renders no animation
+    # ... but its child process renders the default example's GIF; the big and long renders wait for a full run
+    assert measured[10] == report["render"]["default"]["seconds"] and measured[11:] == [None] * 5
     for t in report["targets"]:
         if t["measured"] is not None:
             assert t["met"] == (t["measured"] >= t["goal"] if t["sense"] == "≥" else t["measured"] < t["goal"])

@@ -32,6 +32,7 @@ EXPECTED = {
     "moons_boundary": (["moons.png"], ["Derivation of the Backpropagation Algorithm", "Van Vaerenbergh"]),
     "pruning": (["pruning.png"], ["Derivation of the Backpropagation Algorithm", "Van Vaerenbergh"]),
     "to_pytorch": (["to_pytorch.png"], ["Derivation of the Backpropagation Algorithm", "Van Vaerenbergh"]),
+    "optimizers": (["optimizers.png"], ["Derivation of the Backpropagation Algorithm", "Van Vaerenbergh"]),
 }
 NEEDS = {"to_pytorch": "torch"}   # demo -> optional package: skipped locally without it, a failure under CI
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import neurosim as ns
-from neurosim.core.initialize import SCHEMES, initialize
+from neurosim.core.init import ALIASES, SCHEMES, initialize
 from neurosim.core.training import DIVERGENCE_FACTOR, DIVERGENCE_FLOOR
 
 # --- split ----------------------------------------------------------------------------------------------
@@ -277,8 +277,8 @@ def test_initial_weight_schemes():
     net.set_biases(1, np.ones(100))
     initialize(net, "zeros")
     assert not net.weights(1).any() and not net.biases(1).any()
-    assert set(SCHEMES) >= {"auto", "he", "lecun", "xavier", "uniform", "zeros"}
-    with pytest.raises(ValueError, match="scheme: expected one of auto"):
+    assert set(SCHEMES) | set(ALIASES) >= {"auto", "he", "lecun", "xavier", "uniform", "zeros"}
+    with pytest.raises(ValueError, match="init: expected one of auto"):
         initialize(net, "glorot")
 
 

@@ -65,8 +65,33 @@ def test_the_scheme_is_written_canonically():
     assert ns.Network([2, 1], init="normal(1e-2)").init == "normal(0.01)"
 
 
-@pytest.mark.parametrize("bad", ["glorot", "uniform", "uniform()", "normal(-1)", "normal(nan)", "uniform(x)", 3, None])
+@pytest.mark.parametrize("bad", ["glorot", "uniform(0)", "uniform()", "normal(-1)", "normal(nan)", "uniform(x)", 3,
+                                 None])
 def test_a_bad_scheme_is_named(bad):
     with pytest.raises(ValueError, match="init: ") as info:
         ns.Network([2, 1], init=bad)
     assert "xavier_uniform" in str(info.value) or "positive" in str(info.value)
+
+
+def test_the_extra_schemes_and_short_names():
+    fan_in = 400
+    lecun = ns.MatrixNetwork([fan_in, 300], activation="identity", output="identity", seed=0, init="lecun")
+    assert lecun.weights(1).std() == pytest.approx(1 / math.sqrt(fan_in), rel=0.01)
+    assert ns.Network([fan_in, 3], init="he").init == "he_normal"
+    bare = ns.Network([fan_in, 3], init="uniform", seed=0).weights(1)
+    assert np.abs(bare).max() <= 1 / math.sqrt(fan_in)
+    assert not ns.Network([3, 4, 1], init="zeros").weights(1).any()
+
+
+def test_initialize_redraws_and_records_the_scheme(tmp_path):
+    from neurosim.core.init import initialize
+
+    net = ns.Network([3, 4, 1], seed=0)
+    net.prune(1, 2, 3)
+    initialize(net, "xavier_uniform", seed=5)
+    again = ns.Network([3, 4, 1], seed=5, init="xavier_uniform")
+    expected = again.weights(1) * net.mask(1)
+    np.testing.assert_array_equal(net.weights(1), expected)
+    assert net.init == "xavier_uniform"
+    net.save(tmp_path / "n.json")
+    assert ns.Network.load(tmp_path / "n.json").init == "xavier_uniform"

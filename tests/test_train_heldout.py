@@ -101,7 +101,7 @@ def test_default_learning_rate_comes_from_the_optimizer_table(capsys):
     (["--dataset", "xor", "--m", "4", "--val-split", "0.1", "--test-split", "0.1", "--classes", "2"],
      "--classes"),
     (["--patience", "0", "--val-split", "0.2"], "--patience: expected a whole number >= 1"),
-    (["--init", "glorot"], "--init: invalid choice: 'glorot'"),
+    (["--init", "glorot"], "--init: init: expected one of auto"),
 ])
 def test_bad_values_exit_2_naming_the_flag(capsys, argv, message):
     code, _, err = run(capsys, "--epochs", "1", *argv)

@@ -45,6 +45,7 @@ from .measure import (
     speed_ratio,
     time_engines,
 )
+from .render import render_costs, render_targets
 from .report import format_report, plot, supported_plot_formats
 
 __all__ = ["ARCHITECTURES", "BATCH", "BUILD_SIZES", "ENGINES", "ENGINE_LABELS", "SCALING", "SCALING_ENGINES",
@@ -107,8 +108,9 @@ def run(quick: bool = False, animation: bool = True, progress: Callable[[str], N
     else:
         why = "--quick" if animation else "animation=False"
         anim = {"available": False, "seconds": None, "note": f"not measured ({why})"}
+    render = render_costs(quick, say) if animation else {}
     report = {"machine": machine(), "settings": settings.as_dict(), "per_example": per_example, "scaling": scaling,
               "cost_model": fit_costs(per_example + scaling), "gradient_check": gradcheck, "build": build,
-              "animation": anim}
-    report["targets"] = targets(report)
+              "animation": anim, "render": render}
+    report["targets"] = targets(report) + (render_targets(render) if animation else [])
     return report

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from .measure import ENGINE_LABELS, SCALING_ENGINES
+from .render import format_render
 
 # --- reporting ----------------------------------------------------------------------------------
 
@@ -61,6 +62,7 @@ def format_report(report: dict) -> str:
               f"graph build {b['sizes']} ({b['connections']:,} connections): {b['seconds']:.2f} s, "
               f"{b['bytes_per_connection']:.0f} bytes per connection",
               "default animation (GIF): " + (f"{a['seconds']:.2f} s, {a['note']}" if a["available"] else a["note"]),
+              *(format_render(report["render"]) if report.get("render") else []),
               "", "targets:"]
     for tg in report["targets"]:
         if tg["measured"] is None:

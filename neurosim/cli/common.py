@@ -22,6 +22,10 @@ from ..explain.examples import DEFAULT, NAMES, example
 # --digits: a float64 has at most 17 significant decimal digits.
 MAX_DIGITS = 17
 
+# The default learning rate of each optimizer (0.5 suits plain gradient descent on the toy sets, not Adam;
+# momentum's steps grow to 1/(1 − β) = 10 times its α).
+DEFAULT_LR = {"sgd": 0.5, "momentum": 0.05, "adam": 0.01}
+
 
 def _number(text: str, convert, ok, expected: str):
     """Read ``text`` with ``convert`` and accept it when ``ok``; argparse reports the error with the flag's name."""
@@ -189,7 +193,7 @@ def network_from_args(args: argparse.Namespace):
 
 # Network's parameters and the options that set them.
 _OPTION_OF = {"sizes": "--sizes", "activation": "--activation", "output": "--output", "loss": "--loss",
-              "weight_decay": "--weight-decay", "seed": "--seed"}
+              "weight_decay": "--weight-decay", "seed": "--seed", "init": "--init"}
 
 
 def new_network(sizes: list[int], **kwargs) -> Network:

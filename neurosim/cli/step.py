@@ -18,11 +18,13 @@ from ..core.validation import check_index, check_layer
 from ..explain.paths import DEFAULT_LIMIT, paths
 from ..explain.trace import PHASES, Step, fmt, select, trace
 from .common import (
+    DEFAULT_LR,
     add_example_options,
     add_network_options,
     example_from_args,
     int_list,
     network_from_args,
+    positive_float,
     positive_int,
     significant_digits,
 )
@@ -52,6 +54,13 @@ def register(sub) -> None:
                         "next to δ_I^(L+1)·a_J^(L), and exit")
     g.add_argument("--path-limit", type=positive_int, default=DEFAULT_LIMIT, metavar="N",
                    help=f"refuse the path view above N paths (default {DEFAULT_LIMIT})")
+    g.add_argument("--update", choices=list(DEFAULT_LR), metavar="OPTIMIZER",
+                   help="add a fourth phase: each parameter's update by sgd, momentum or adam for this example "
+                        "(eq. 6's gradient, λ-term shown; momentum's v, Adam's m, v, m̂, v̂), values as net.step "
+                        "would write them")
+    g.add_argument("--lr", type=positive_float, metavar="α",
+                   help="with --update: the learning rate α (default: "
+                        + ", ".join(f"{v:g} for {k}" for k, v in DEFAULT_LR.items()) + ")")
     g.add_argument("--notation", choices=NOTATIONS, default="vv",
                    help="printed symbols: vv = Van Vaerenbergh's z_i^(l) (default), bracket = Tong Wu's z_i^[l-1], "
                         "alsup = Alsup's W_l^(ij); the numbers never change")
@@ -65,7 +74,11 @@ def format_step(step: Step, number: int, total: int, color: bool = False, digits
     """A step as a small block: header, formula, numbers, result (and f′ as an aside)."""
     name, _, rhs = step.formula.partition(" = ")
     head, _, value = step.numbers.rpartition(" = ")
-    if step.kind == "W":
+    if step.phase == "update":
+        where = (f"weight W_{step.index}{step.source}^({step.layer}), from neuron {step.source} of layer "
+                 f"{step.layer} to neuron {step.index} of layer {step.layer + 1}" if step.source is not None
+                 else f"bias of neuron {step.index} of layer {step.layer + 1}")
+    elif step.kind == "W":
         where = f"connection from neuron {step.source} of layer {step.layer} to neuron {step.index} of layer " \
                 f"{step.layer + 1}"
     elif step.kind == "b":
@@ -160,7 +173,10 @@ def interactive(steps: list[Step], net, inp: TextIO, out: TextIO, color: bool = 
 def run(args: argparse.Namespace) -> int:
     net, X, Y, title = network_from_args(args)
     x, y = example_from_args(args, net, X, Y)
-    steps = trace(net, x, y, notation=args.notation, digits=args.digits)
+    if args.lr is not None and args.update is None:
+        raise ValueError("--lr: only used with --update (the update phase), e.g. --update adam --lr 0.01")
+    lr = None if args.update is None else args.lr or DEFAULT_LR[args.update]
+    steps = trace(net, x, y, notation=args.notation, digits=args.digits, update=args.update, lr=lr)
     out = sys.stdout
     color = args.color == "always" or (args.color == "auto" and out.isatty())
     if args.paths is not None:
@@ -185,6 +201,9 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"{' '.join(given) or 'steps'}: no step matches (the input layer has no forward or "
                          "backward step)")
     print(header_text(net, x, y, title, args.digits), file=out)
+    if args.update is not None:
+        print(f"then one update by {args.update} with α = {lr:g} (the update phase; the network is not changed)",
+              file=out)
     print(file=out)
     if args.all:
         print_all(steps, out, color, args.digits)

@@ -13,10 +13,11 @@ import argparse
 import sys
 import time
 
-from ..core.initialize import SCHEMES
+from ..core.init import ALIASES, SCHEMES
 from ..core.training import DivergenceError
 from ..data import datasets
 from .common import (
+    DEFAULT_LR,
     add_network_options,
     check_output_file,
     figure_formats,
@@ -37,8 +38,8 @@ from .train_data import (
 )
 from .train_report import diverged_curve, format_score, plot, report, score
 
-# The default learning rate of each optimizer (0.5 suits plain gradient descent on the toy sets, not Adam).
-DEFAULT_LR = {"sgd": 0.5}
+_OPTIMIZER_TITLES = {"sgd": "gradient descent", "momentum": "gradient descent with momentum (β = 0.9)",
+                     "adam": "Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-8)"}
 
 
 def share(text: str) -> float:
@@ -108,12 +109,16 @@ def register(sub) -> None:
     t.add_argument("--lr", type=positive_float, metavar="α",
                    help="learning rate α (default: " + ", ".join(f"{v:g} for {k}" for k, v in DEFAULT_LR.items())
                         + ")")
+    t.add_argument("--optimizer", choices=list(DEFAULT_LR), default="sgd",
+                   help="sgd: W ← W − α ∂J/∂W (default); momentum: v ← 0.9 v + ∂J/∂W, W ← W − α v; adam: Kingma & "
+                        "Ba's Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-8), as torch.optim")
     t.add_argument("--patience", type=positive_int, metavar="N",
                    help="with --val-split: stop when the validation cost has not gone below its lowest for N "
                         "epochs, and keep the weights of the epoch where it was lowest")
-    t.add_argument("--init", choices=SCHEMES, metavar="SCHEME",
-                   help=f"initial weights: {', '.join(SCHEMES)} (default: auto, He into ReLU layers and "
-                        "LeCun elsewhere; zeros shows why weights start random)")
+    t.add_argument("--init", metavar="SCHEME",
+                   help=f"initial weights: {', '.join(SCHEMES)}, e.g. 'uniform(0.5)' (short names: "
+                        f"{', '.join(ALIASES)}; default: auto, He into ReLU layers and LeCun elsewhere; zeros "
+                        "shows why weights start random)")
     t.add_argument("--batch-size", type=positive_int, default=32, metavar="N",
                    help="examples per update, rows shuffled each epoch; at least the number of examples means "
                         "full-batch gradient descent (default: 32)")
@@ -162,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         print("held out: " + ", ".join(f"{p.m} {p.name}" for p in parts[1:]) + f"; training on {train.m}")
     print(f"network {net!r}, {args.engine} engine")
     batch = "the whole data set" if args.batch_size >= train.m else f"batches of {args.batch_size}"
-    print(f"gradient descent: {args.epochs} epochs, α = {lr:g}, {batch}")
+    print(f"{_OPTIMIZER_TITLES[args.optimizer]}: {args.epochs} epochs, α = {lr:g}, {batch}")
     every = max(1, args.epochs // args.report)
     width = len(str(args.epochs))
     started = time.monotonic()
@@ -184,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         history = model.fit(train.X, T["training"], args.epochs, lr, batch_size=args.batch_size, seed=args.seed,
-                            progress=False, callback=progress, patience=args.patience,
+                            progress=False, callback=progress, patience=args.patience, optimizer=args.optimizer,
                             validation=None if val is None else (val.X, T["validation"]))
     except DivergenceError as exc:
         print(f"neurosim train: training diverged in epoch {exc.epoch} of {args.epochs} (α = {lr:g}): "

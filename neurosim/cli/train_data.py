@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.initialize import initialize
 from ..core.network import Network
 from ..core.scaling import Standardizer
 from ..data import datasets
@@ -156,9 +155,7 @@ def build_network(args: argparse.Namespace, task: Task) -> Network:
     if output is None and loss not in ("cross_entropy", "binary_cross_entropy"):
         output = "identity" if task.classes is None else "sigmoid"
     net = new_network(sizes, activation=activation, output=output, loss=loss,
-                      weight_decay=args.weight_decay or 0.0, seed=args.seed)
-    if args.init is not None:
-        initialize(net, args.init, seed=args.seed)
+                      weight_decay=args.weight_decay or 0.0, seed=args.seed, init=args.init or "auto")
     return net
 
 

@@ -11,7 +11,15 @@ With fan_in = s_l (the inputs of a neuron of layer l + 1) and fan_out = s_{l+1}:
 ``"he_normal"``       N(0, σ²), σ = √(2 / fan_in)                   (torch's kaiming_normal_, ReLU gain)
 ``"uniform(a)"``      U(−a, a) with the given a, e.g. ``"uniform(0.5)"``
 ``"normal(σ)"``       N(0, σ²) with the given σ, e.g. ``"normal(0.1)"``
+``"lecun_normal"``    N(0, 1/fan_in): "auto" into a sigmoid or tanh layer
+``"uniform"``         U(−a, a), a = 1/√fan_in                       (PyTorch's default for nn.Linear)
+``"zeros"``           every weight 0 — then every hidden neuron of a layer computes the same z, receives the
+                      same δ and gets the same update: they stay identical forever (the symmetry random
+                      weights break)
 ==================  =====================================================================================
+
+Short names: ``"lecun"``, ``"he"`` and ``"xavier"`` mean ``"lecun_normal"``, ``"he_normal"`` and
+``"xavier_normal"``.
 
 The weights come from one numpy generator seeded by the network's ``seed``, layer 1 first, row by row;
 the same seed and scheme give the same weights.
@@ -27,8 +35,10 @@ import numpy as np
 # He initialisation keeps the variance of z steady through rectifier layers, which zero half their inputs.
 RECTIFIERS = {"relu", "leaky_relu"}
 
-SCHEMES = ("auto", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "uniform(a)", "normal(σ)")
-_NAMED = {"auto", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal"}
+SCHEMES = ("auto", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "uniform(a)", "normal(σ)",
+           "lecun_normal", "uniform", "zeros")
+ALIASES = {"lecun": "lecun_normal", "he": "he_normal", "xavier": "xavier_normal"}
+_NAMED = {"auto", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "lecun_normal", "uniform", "zeros"}
 _WITH_NUMBER = re.compile(r"^(uniform|normal)\(\s*([^()\s]+)\s*\)$")
 
 
@@ -36,6 +46,7 @@ def check_init(init) -> str:
     """``init`` as its canonical text (``"uniform(0.5)"``); a ValueError naming the schemes otherwise."""
     if isinstance(init, str):
         text = init.strip().lower()
+        text = ALIASES.get(text, text)
         if text in _NAMED:
             return text
         found = _WITH_NUMBER.match(text)
@@ -47,7 +58,8 @@ def check_init(init) -> str:
             if math.isfinite(number) and number > 0:
                 return f"{found.group(1)}({number!r})"
             raise ValueError(f"init: the number in {init!r} should be a positive finite number")
-    raise ValueError(f"init: expected one of {', '.join(SCHEMES)} (e.g. 'uniform(0.5)'), got {init!r}")
+    raise ValueError(f"init: expected one of {', '.join(SCHEMES)} (e.g. 'uniform(0.5)'; short names "
+                     f"{', '.join(ALIASES)}), got {init!r}")
 
 
 def draw_weights(init: str, fan_in: int, fan_out: int, activation: str, rng: np.random.Generator) -> np.ndarray:
@@ -67,7 +79,31 @@ def draw_weights(init: str, fan_in: int, fan_out: int, activation: str, rng: np.
         return rng.uniform(-a, a, size=shape)
     if init == "he_normal":
         return rng.normal(0.0, math.sqrt(2.0 / fan_in), size=shape)
+    if init == "lecun_normal":
+        return rng.normal(0.0, math.sqrt(1.0 / fan_in), size=shape)
+    if init == "uniform":
+        a = 1.0 / math.sqrt(fan_in)
+        return rng.uniform(-a, a, size=shape)
+    if init == "zeros":
+        return np.zeros(shape)
     kind, number = _WITH_NUMBER.match(init).groups()
     if kind == "uniform":
         return rng.uniform(-float(number), float(number), size=shape)
     return rng.normal(0.0, float(number), size=shape)
+
+
+def initialize(net, init: str = "auto", seed: int | None = None) -> None:
+    """Redraw every weight of ``net`` (a Network or MatrixNetwork) by the scheme ``init`` with a generator
+    seeded by ``seed``, and set every bias to 0; pruned connections stay 0. A Network records the scheme in
+    ``net.init`` (and so in its saved file)."""
+    init = check_init(init)
+    try:
+        rng = np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise ValueError(f"seed: expected None or a non-negative integer, got {seed!r}") from None
+    for l in range(1, net.n_layers):
+        W = draw_weights(init, net.sizes[l - 1], net.sizes[l], net.activations[l - 1].name, rng)
+        net.set_weights(l, W * net.mask(l))
+        net.set_biases(l, np.zeros(net.sizes[l]))
+    if hasattr(net, "init"):
+        net.init = init

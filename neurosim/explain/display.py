@@ -15,7 +15,7 @@ PHASE_TITLES = {
     "forward": "forward pass: z, then a = f(z), of each neuron, layer by layer",
     "backward": "backward pass: δ of each neuron, output layer first (each sums its successors' messages δ·W)",
     "gradient": "gradients of J(W,b; x, y): ∂J/∂W_ij = δ_i·a_j for each connection, ∂J/∂b_i = δ_i for each bias",
-    "update": "updates: θ ← θ − α·(step)",
+    "update": "updates by the optimizer, with eq. 6's gradient for this example: each parameter's new value",
 }
 MAX_ROWS = 300   # a larger trace shows its first rows and says how to list the rest
 

@@ -235,13 +235,23 @@ class Player:
                     arrows.append((here, d.xy[d.slot[delta_op.key]], message, format_value(message)))
                     (_, src), (_, dst) = weight_op.key
                     glow.append(d.edge_slot[(l, dst, src)])
-        labelled = self.labelled and len(arrows) <= LABELLED_ARROWS
+        few = len(arrows) <= LABELLED_ARROWS
+        labelled = self.labelled and few
+        # Many messages at once (a layer frame): thinner arrows and no glow, or they would fill the picture.
+        crowd = 1.0 if few else max(0.3, float(np.sqrt(LABELLED_ARROWS / len(arrows))))
+        style = f"-|>,head_length={0.6 * crowd:.2f},head_width={0.3 * crowd:.2f}"
         for arrow, (here, start, value, _) in zip(self._pool(self.arrows, len(arrows), self._arrow), arrows):
             arrow.xy = tuple(here)
             arrow.set_position(tuple(start))
+            patch = arrow.arrow_patch
             # The arrow's colour says the sign of the message (strong colours: pale ones vanish on the glow).
-            arrow.arrow_patch.set_color("0.2" if np.isnan(value) else d.cmap(0.93 if value > 0 else 0.07))
+            patch.set_color("0.2" if np.isnan(value) else d.cmap(0.93 if value > 0 else 0.07))
+            patch.set_linewidth(2.0 * crowd)
+            patch.set_arrowstyle(style)
+            patch.set_alpha(1.0 if few else 0.75)
             arrow.set_visible(True)
+        if not few:
+            glow = []
         if labelled or self.n_layers == steps[0].neuron[0]:
             for t, (here, start, value, label) in zip(self._pool(self.arrow_texts, len(arrows), self._text), arrows):
                 # A message's value sits on its arrow; the target y_i sits where its arrow starts, beyond it.
