@@ -8,9 +8,9 @@ run over the connections the graph holds (a pruned connection is absent from eve
 Forward, for l = 2 … n_l:   z_i^(l) = Σ_j W_ij^(l−1) a_j^(l−1) + b_i^(l−1),   a_i^(l) = f(z_i^(l))
 Backward, output layer:     δ_i^(n_l) = ∂J/∂a_i · f′(z_i)   (or a_i − y_i for a paired loss)
           hidden layers:    δ_i^(l) = (Σ_j δ_j^(l+1) W_ji^(l)) · f′(z_i^(l))
-Gradients:                  ∂J/∂W_ij^(l) = δ_i^(l+1) a_j^(l),   ∂J/∂b_i^(l) = δ_i^(l+1)
+Gradients, over examples k:  ∂J/∂W_ij^(l) = Σ_k δ_i^(l+1) a_j^(l),   ∂J/∂b_i^(l) = Σ_k δ_i^(l+1)
 
-The sums Σ_j are ``sumprod(row, column)``: one C-level loop per neuron (``math.sumprod`` from Python 3.12).
+The sums are ``sumprod(row, column)``: one C-level loop each (``math.sumprod`` from Python 3.12).
 """
 
 from __future__ import annotations

@@ -142,11 +142,13 @@ def _write_gif(anim, path: Path, fps: float, bar) -> None:
     # The palette comes from the first frame of each phase and the last frame: every kind of picture.
     firsts = sorted({next(k for k, f in enumerate(anim.frames) if f.phase == p) for p in {f.phase for f in anim.frames}}
                     | {n - 1})
-    table = palette([anim.frame(k) for k in firsts], anim._player.d.cmap)
+    # Kept to be written when their turn comes: a handful of frames, however long the animation.
+    samples = {k: anim.frame(k) for k in firsts}
+    table = palette(list(samples.values()), anim._player.d.cmap)
     with open(path, "wb") as fh:
         stream = None
         for k in range(n):
-            rgb = anim.frame(k)
+            rgb = samples.pop(k) if k in samples else anim.frame(k)
             if stream is None:
                 stream = GifStream(fh, (rgb.shape[1], rgb.shape[0]), table, fps)
             stream.add(rgb)
