@@ -375,6 +375,7 @@ def test_cli_empty_values_are_errors(capsys, argv):
     (["step", "--sizes", "100000,100000"], "--sizes"),
     (["bridge", "--sizes", "2,2", "--batch", "1000000000"], "--batch"),
     (["train", "--m", "1000000000", "--epochs", "1"], "m"),
+    (["train", "--hidden", "100000,100000", "--epochs", "1"], "--hidden"),
     (["train", "--noise", "1e308", "--epochs", "1"], "noise"),
     (["train", "--noise", "1e300", "--epochs", "1", "--dataset", "xor", "--quiet"], ""),
 ])
