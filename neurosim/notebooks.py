@@ -17,8 +17,9 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
+
+from .base.files import write_text_atomic
 
 TAG = "answer"
 
@@ -55,15 +56,7 @@ def _read(path: Path) -> dict:
 def _write(path: Path, notebook: dict) -> None:
     """Write atomically: a half-written handout never replaces a good one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(notebook, f, indent=1, ensure_ascii=False)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
 
 
 def strip(src: str | os.PathLike, dst: str | os.PathLike, tag: str = TAG) -> list[tuple[Path, int]]:

@@ -98,6 +98,12 @@ def register(sub) -> None:
     data.add_argument("--classes", type=positive_int, metavar="K",
                       help="with --dataset spiral or blobs: number of classes")
     net_group = add_network_options(p, example_option=False)
+    # train's own defaults differ from the other commands' (see the epilog): say so where the options are listed
+    for action in net_group._group_actions:
+        if action.dest in ("activation", "loss"):
+            action.help = action.help.replace("with --sizes: ", "").replace(
+                "default: sigmoid", f"default: {DEFAULT_ACTIVATION}").replace(
+                "(default: half_sse)", "(default: from the task, see below)")
     net_group.description = ("Without --sizes or --load: a new network with --hidden layers between the widths "
                              "the data need.")
     net_group.add_argument(

@@ -45,7 +45,7 @@ def _drawing(net, k: int) -> str:
     """Question k's network as SVG, coloured by its weights."""
     edges = _edges(net)
     return network_svg(net.sizes, [e[:3] for e in edges], [e[3] for e in edges], title=f"question {k}: the network",
-                       legend=False)
+                       uid=f"nsq{k}", legend=False)
 
 
 def _answer_text(quiz) -> str:

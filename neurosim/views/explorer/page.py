@@ -17,10 +17,10 @@ import html
 import json
 import os
 import secrets
-import tempfile
 from importlib import resources
 from pathlib import Path
 
+from ...base.files import write_text_atomic
 from ...base.notation import DEFAULT_NOTATION, check_notation, symbol
 from ...base.svg import network_svg
 from ...explain.trace import fmt
@@ -152,15 +152,7 @@ class Explorer:
         folder = path.expanduser().resolve().parent
         if not folder.is_dir():
             raise ValueError(f"path: the folder {str(folder)!r} does not exist")
-        fd, tmp = tempfile.mkstemp(prefix=".neurosim-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        write_text_atomic(path, text)
         return path
 
     def _repr_html_(self) -> str:
