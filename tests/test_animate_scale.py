@@ -296,3 +296,25 @@ def test_pruning_demo_draws_its_network_labels_at_8_points_or_more():
     labels = [t for t in texts if t.get_text().startswith("$")]
     assert len(labels) == 2 + 6 + 1                      # every neuron's symbol is drawn ...
     assert min(t.get_fontsize() for t in texts) >= 8     # ... and every label is at least 8 pt
+
+
+def test_cli_warns_before_a_long_render_and_names_the_granularity(tmp_path, monkeypatch, capsys):
+    from neurosim.cli import main
+
+    written = {}
+
+    def fake_save(anim, path, fps=None):
+        written["frames"] = len(anim.frames)
+        path.write_bytes(b"")
+        return path
+
+    monkeypatch.setattr(sys.modules["neurosim.views.animation"], "save", fake_save)
+    out = tmp_path / "big.gif"
+    assert main(["animate", "--sizes", "10,28,1", "--granularity", "connection", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert written["frames"] == 4 * 29 + 308
+    assert "424 frames" in captured.out and "one per connection" in captured.out
+    assert "warning: 424 frames" in captured.err and "granularity" in captured.err
+    assert main(["animate", "--sizes", "10,28,1", "--out", str(out)]) == 0   # auto: per neuron, 3·29, no warning
+    captured = capsys.readouterr()
+    assert written["frames"] == 87 and "one per neuron" in captured.out and "warning" not in captured.err

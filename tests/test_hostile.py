@@ -107,6 +107,22 @@ def test_huge_weight_decay_diverges_cleanly():
         assert np.array_equal(W0, W1) and np.array_equal(b0, b1)
 
 
+@pytest.mark.parametrize("call, name", [
+    (lambda n: ns.Momentum(beta=10 ** 400), "beta"),
+    (lambda n: ns.Adam(beta1=10 ** 400), "beta1"),
+    (lambda n: ns.Adam(eps=-(10 ** 400)), "eps"),
+    (lambda n: ns.animate(n, [0.1, 0.2], [1.0], fps=10 ** 400), "fps"),
+    (lambda n: ns.draw(n, dpi=10 ** 400), "dpi"),
+    (lambda n: ns.draw(n, figsize=(10 ** 400, 1)), "figsize"),
+    (lambda n: ns.plot.decision_boundary(ns.Network([2, 1]), X4, Y4, margin=10 ** 400), "margin"),
+    (lambda n: ns.plot.loss_curve([1.0, 10 ** 400]), "history"),
+    (lambda n: setattr(n.connection(1, 1, 1), "weight", 10 ** 400), "weight"),
+    (lambda n: setattr(n.neuron(2, 1), "bias", -(10 ** 5000)), "bias"),
+], ids=["momentum", "adam", "adam-eps", "fps", "dpi", "figsize", "margin", "loss_curve", "weight", "bias"])
+def test_huge_ints_anywhere_a_number_goes(net, call, name):
+    assert len(refuses(lambda: call(net), name)) < 300
+
+
 # --- issue 24.3: unchecked arguments -------------------------------------------------------------------
 
 @pytest.mark.parametrize("seed", ["x", -1, 1.5, True, [1, 2]])
@@ -140,6 +156,22 @@ def test_drawing_arguments(net, kwargs, name):
 @pytest.mark.parametrize("kwargs, name", [({"dpi": 1e6}, "dpi"), ({"dpi": 0}, "dpi"), ({"figsize": (0, 1)}, "figsize")])
 def test_animation_arguments(net, kwargs, name):
     refuses(lambda: ns.animate(net, [0.1, 0.2], [1.0], **kwargs), name)
+
+
+@pytest.mark.parametrize("path", [None, 3, 1.5, ["a"], b"", "", "  "])
+def test_save_and_load_name_the_path(net, path):
+    refuses(lambda: net.save(path), "path")
+    refuses(lambda: ns.Network.load(path), "path")
+
+
+@pytest.mark.parametrize("cmap", [None, -1, "no-such-map", "x" * 10 ** 5])
+def test_colour_maps_are_checked(net, cmap):
+    refuses(lambda: ns.draw(net, cmap=cmap), "cmap", "colour map")
+
+
+def test_loss_curve_refuses_complex_and_objects():
+    refuses(lambda: ns.plot.loss_curve(np.array([1.0, 2j])), "complex", kind=TypeError)
+    refuses(lambda: ns.plot.loss_curve(object()), "sequence of numbers", kind=TypeError)
 
 
 def test_decision_boundary_resolution_is_bounded():
@@ -343,6 +375,7 @@ def test_cli_empty_values_are_errors(capsys, argv):
     (["step", "--sizes", "100000,100000"], "--sizes"),
     (["bridge", "--sizes", "2,2", "--batch", "1000000000"], "--batch"),
     (["train", "--m", "1000000000", "--epochs", "1"], "m"),
+    (["train", "--hidden", "100000,100000", "--epochs", "1"], "--hidden"),
     (["train", "--noise", "1e308", "--epochs", "1"], "noise"),
     (["train", "--noise", "1e300", "--epochs", "1", "--dataset", "xor", "--quiet"], ""),
 ])

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import neurosim as ns
+from neurosim.core.init import check_init, draw_weights
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu"])
@@ -40,15 +41,24 @@ FAN_IN, FAN_OUT = 400, 300
     ("normal(0.05)", None, 0.05),
 ])
 def test_each_scheme_has_its_spread(init, bound, std):
-    net = ns.MatrixNetwork([FAN_IN, FAN_OUT], activation="identity", output="identity", seed=0, init=init)
-    W = net.weights(1)
+    # drawn directly (a network of 120,000 Connection objects would only be slow); that a Network draws
+    # exactly this is checked below
+    W = draw_weights(check_init(init), FAN_IN, FAN_OUT, "identity", np.random.default_rng(0))
     assert W.std() == pytest.approx(std, rel=0.01)
     assert abs(W.mean()) < 0.01 * std * 10
     if bound is not None:
         assert np.abs(W).max() <= bound and np.abs(W).max() > 0.99 * bound
     else:
         assert np.abs(W).max() > 3.5 * std           # a normal's tails, not a uniform's edge
-    np.testing.assert_array_equal(net.biases(1), 0.0)
+
+
+@pytest.mark.parametrize("init", ["xavier_uniform", "he_normal", "uniform(0.3)", "normal(0.05)", "zeros"])
+def test_a_network_draws_its_layers_in_order_from_its_seed(init):
+    net = ns.Network([3, 5, 2], activation="relu", output="identity", seed=9, init=init)
+    rng = np.random.default_rng(9)
+    for l, (fan_in, fan_out, act) in enumerate([(3, 5, "relu"), (5, 2, "identity")], start=1):
+        np.testing.assert_array_equal(net.weights(l), draw_weights(check_init(init), fan_in, fan_out, act, rng))
+        np.testing.assert_array_equal(net.biases(l), 0.0)
 
 
 def test_same_seed_same_weights_other_seed_other_weights():
@@ -74,12 +84,12 @@ def test_a_bad_scheme_is_named(bad):
 
 
 def test_the_extra_schemes_and_short_names():
-    fan_in = 400
-    lecun = ns.MatrixNetwork([fan_in, 300], activation="identity", output="identity", seed=0, init="lecun")
-    assert lecun.weights(1).std() == pytest.approx(1 / math.sqrt(fan_in), rel=0.01)
-    assert ns.Network([fan_in, 3], init="he").init == "he_normal"
-    bare = ns.Network([fan_in, 3], init="uniform", seed=0).weights(1)
-    assert np.abs(bare).max() <= 1 / math.sqrt(fan_in)
+    fan_in, rng = 400, np.random.default_rng(0)
+    lecun = draw_weights(check_init("lecun"), fan_in, 300, "relu", rng)
+    assert lecun.std() == pytest.approx(1 / math.sqrt(fan_in), rel=0.01)
+    assert ns.Network([3, 3], init="he").init == "he_normal"
+    bare = draw_weights(check_init("uniform"), fan_in, 300, "relu", rng)
+    assert np.abs(bare).max() <= 1 / math.sqrt(fan_in) and np.abs(bare).max() > 0.99 / math.sqrt(fan_in)
     assert not ns.Network([3, 4, 1], init="zeros").weights(1).any()
 
 

@@ -30,15 +30,26 @@ _TMP_NAME = re.compile(r"\.neurosim-[a-z0-9_]{8}\.tmp")
 STALE_SECONDS = 3600
 
 
+def check_path(path, name: str = "path") -> str:
+    """``path`` as a str: a non-empty str or os.PathLike, else a TypeError / ValueError naming ``name``."""
+    if not isinstance(path, str | PathLike):
+        raise TypeError(f"{name}: expected a file path (a str or os.PathLike), got {type(path).__name__} "
+                        f"{excerpt(path)}")
+    text = os.fspath(path)
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"{name}: expected a file path, got {excerpt(text)}")
+    return text
+
+
 def write_json_atomic(path: str | PathLike, data) -> None:
     """Write ``data`` to ``path`` as indented JSON, atomically (temporary file + fsync + rename).
     NaN and inf are refused (they are not JSON)."""
-    write_text_atomic(path, json.dumps(data, indent=1, allow_nan=False))
+    write_text_atomic(check_path(path), json.dumps(data, indent=1, allow_nan=False))
 
 
 def write_text_atomic(path: str | PathLike, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically: a temporary file in the same folder, fsync, rename."""
-    path = os.fspath(path)
+    path = check_path(path)
     folder = os.path.dirname(os.path.abspath(path))
     remove_stale_temporaries(folder)
     fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, dir=folder)
@@ -83,7 +94,7 @@ def remove_stale_temporaries(folder: str | PathLike) -> list[str]:
 
 def read_text(path: str | PathLike, what: str = "file") -> str:
     """The UTF-8 text of ``path`` (a leading BOM dropped), reading at most ``NEUROSIM_MAX_FILE_SIZE`` bytes."""
-    path = os.fspath(path)
+    path = check_path(path)
     cap = limit("NEUROSIM_MAX_FILE_SIZE")
     with open(path, "rb") as fh:
         # Read one byte past the cap: a file that lies about its size (/dev/zero, a pipe) is caught too.
@@ -110,7 +121,7 @@ def json_depth(text: str) -> int:
 def read_json(path: str | PathLike, what: str = "file", max_depth: int = MAX_JSON_DEPTH):
     """The JSON document in ``path``; ValueError naming ``what`` and the path if it is not UTF-8 JSON,
     nested deeper than ``max_depth``, or (:class:`~neurosim.base.limits.LimitError`) too big."""
-    path = os.fspath(path)
+    path = check_path(path)
     text = read_text(path, what)
     depth = json_depth(text)
     if depth > max_depth:

@@ -154,7 +154,7 @@ def build_network(args: argparse.Namespace, task: Task) -> Network:
     output = args.output
     if output is None and loss not in ("cross_entropy", "binary_cross_entropy"):
         output = "identity" if task.classes is None else "sigmoid"
-    net = new_network(sizes, activation=activation, output=output, loss=loss,
+    net = new_network(sizes, "--sizes" if args.sizes else "--hidden", activation=activation, output=output, loss=loss,
                       weight_decay=args.weight_decay or 0.0, seed=args.seed, init=args.init or "auto")
     return net
 

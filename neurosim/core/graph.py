@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import networkx as nx
 
 from ..base.html import key_values
+from ..base.limits import excerpt
 from ..base.notation import symbol
 from .activations import Activation
 
@@ -29,15 +30,18 @@ def check_parameter(value, name: str) -> float:
         return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}: expected a finite real number, got {type(value).__name__} {_excerpt(value)}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:   # a Python int beyond 1.8e308
+        raise ValueError(f"{name}: expected a finite real number, got {_excerpt(value)}, too large for a "
+                         "float") from None
     if not math.isfinite(value):
         raise ValueError(f"{name}: expected a finite real number, got {value}")
     return value
 
 
 def _excerpt(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return excerpt(value)
 
 
 # What each optimizer's state number means, for the rich display (see neurosim.core.optimizers): Adam's

@@ -23,6 +23,8 @@ import numbers
 
 import numpy as np
 
+from ..base.limits import excerpt
+
 
 def _sqrt(x):
     return np.sqrt(x) if isinstance(x, np.ndarray) else math.sqrt(x)
@@ -74,12 +76,15 @@ class SGD(Optimizer):
 
 
 def _constant(value, name: str, low: float, high: float | None, open_low: bool = False) -> float:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    try:
+        ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    except OverflowError:   # a Python int beyond 1.8e308
+        ok = False
     if ok:
         ok = (value > low if open_low else value >= low) and (high is None or value < high)
     if not ok:
         interval = f"{'(' if open_low else '['}{low:g}, {'∞' if high is None else f'{high:g}'})"
-        raise ValueError(f"{name}: expected a number in {interval}, got {value!r}")
+        raise ValueError(f"{name}: expected a number in {interval}, got {excerpt(value)}")
     return float(value)
 
 

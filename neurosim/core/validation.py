@@ -14,7 +14,7 @@ from .losses import Loss, get_loss
 
 # What one Connection and one Neuron cost in the scalar engine (objects, graph dicts, the engine's lists),
 # measured with tracemalloc and rounded up: the memory estimate behind NEUROSIM_MAX_MEMORY.
-BYTES_PER_CONNECTION = 400
+BYTES_PER_CONNECTION = 450
 BYTES_PER_NEURON = 1500
 
 

@@ -74,14 +74,23 @@ def _inline_figure_class():
 MAX_PIXELS = 2 ** 16 - 1
 
 
+def _positive(v) -> bool:
+    """A finite real number > 0 (an int beyond the range of a float is not)."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        return False
+    try:
+        return math.isfinite(v) and v > 0
+    except OverflowError:
+        return False
+
+
 def check_figure(figsize, dpi) -> tuple[tuple[float, float], float]:
     """``figsize`` = (width, height) in inches and ``dpi``, all finite and positive, for a picture Agg can draw
     (at most :data:`MAX_PIXELS` per side) within the memory limit."""
     if (isinstance(figsize, (str, bytes)) or not isinstance(figsize, Sequence | np.ndarray) or len(figsize) != 2
-            or not all(isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v) and v > 0
-                       for v in figsize)):
+            or not all(_positive(v) for v in figsize)):
         raise ValueError(f"figsize: expected (width, height) in inches, two positive numbers, got {excerpt(figsize)}")
-    if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not math.isfinite(dpi) or dpi <= 0:
+    if not _positive(dpi):
         raise ValueError(f"dpi: expected a positive number of dots per inch, got {excerpt(dpi)}")
     w, h = float(figsize[0]) * float(dpi), float(figsize[1]) * float(dpi)
     if max(w, h) > MAX_PIXELS or min(w, h) < 1:
@@ -89,6 +98,19 @@ def check_figure(figsize, dpi) -> tuple[tuple[float, float], float]:
                          f"{dpi:g}); expected 1 to {MAX_PIXELS} pixels per side")
     check_memory(int(w * h) * 8, "dpi, figsize", f"a figure of {w:.0f} × {h:.0f} pixels")
     return (float(figsize[0]), float(figsize[1])), float(dpi)
+
+
+def check_cmap(cmap):
+    """The matplotlib Colormap named by ``cmap`` (or ``cmap`` itself when it is one)."""
+    from matplotlib import colormaps
+    from matplotlib.colors import Colormap
+
+    if isinstance(cmap, Colormap):
+        return cmap
+    if isinstance(cmap, str) and cmap in colormaps:
+        return colormaps[cmap]
+    raise ValueError(f"cmap: expected a matplotlib colour map name such as 'RdBu_r' or a Colormap, "
+                     f"got {excerpt(cmap)}")
 
 
 def check_axes(ax) -> None:
@@ -125,16 +147,12 @@ class NetworkDrawing:
 
     def __init__(self, net: Network, ax: Axes, cmap: str = CMAP, labels: bool | str = "auto",
                  colorbar_label: str = ""):
-        from matplotlib import colormaps
         from matplotlib.cm import ScalarMappable
         from matplotlib.collections import LineCollection
 
         if labels not in ("auto", True, False):
             raise ValueError(f"labels: expected 'auto', True or False, got {labels!r}")
-        try:
-            self.cmap = colormaps[cmap] if isinstance(cmap, str) else cmap
-        except KeyError:
-            raise ValueError(f"cmap: expected a matplotlib colour map name such as 'RdBu_r', got {cmap!r}") from None
+        self.cmap = check_cmap(cmap)
         self.net, self.ax, self.fig = net, ax, ax.figure
         pos = layout(net)
         self.keys: list[tuple[int, int]] = sorted(pos)
@@ -345,6 +363,7 @@ def draw(net: Network, show: str = "delta", x=None, y=None, ax: Axes | None = No
     if not isinstance(show, str) or show not in SHOW:
         raise ValueError(f"show: expected one of {', '.join(map(repr, SHOW))}, got {excerpt(show)}")
     check_axes(ax)
+    check_cmap(cmap)
     if ax is None:
         check_figure(figsize, dpi)
     if y is not None and x is None:

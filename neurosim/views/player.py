@@ -33,7 +33,8 @@ TITLES = {"forward": "Forward pass", "backward": "Backward pass: error terms flo
           "gradient": "Gradients"}
 _BARS = {"forward": "forward pass: x and a", "backward": "δ and the gradients ∂J/∂W, ∂J/∂b"}
 CAPTION_SIZE = 11.0           # points, the numbers line; the formula line is a point smaller
-LABELLED_ARROWS = 8           # a frame with more messages than this leaves their values to the caption
+LABELLED_ARROWS = 4           # a frame with more messages than this leaves their values to the caption ...
+THICK_ARROWS = 8              # ... and with more than this, draws them thin, without a glow
 
 
 class Player:
@@ -207,9 +208,11 @@ class Player:
     def _edge_values(self, weights: list[Step]) -> None:
         d = self.d
         segments = d.edges.get_segments()
+        # One value sits near the neuron it feeds; several converge there, so they sit nearer their sources.
+        share = 0.62 if len(weights) == 1 else 0.42
         for t, s in zip(self._pool(self.edge_texts, len(weights), self._text), weights):
             (x0, y0), (x1, y1) = segments[d.edge_slot[(s.layer, s.index, s.source)]]
-            t.set_position((x0 + 0.62 * (x1 - x0), y0 + 0.62 * (y1 - y0)))
+            t.set_position((x0 + share * (x1 - x0), y0 + share * (y1 - y0)))
             t.set_text(format_value(s.value))
             t.set_visible(True)
 
@@ -235,10 +238,10 @@ class Player:
                     arrows.append((here, d.xy[d.slot[delta_op.key]], message, format_value(message)))
                     (_, src), (_, dst) = weight_op.key
                     glow.append(d.edge_slot[(l, dst, src)])
-        few = len(arrows) <= LABELLED_ARROWS
-        labelled = self.labelled and few
+        few = len(arrows) <= THICK_ARROWS
+        labelled = self.labelled and len(arrows) <= LABELLED_ARROWS
         # Many messages at once (a layer frame): thinner arrows and no glow, or they would fill the picture.
-        crowd = 1.0 if few else max(0.3, float(np.sqrt(LABELLED_ARROWS / len(arrows))))
+        crowd = 1.0 if few else max(0.3, float(np.sqrt(THICK_ARROWS / len(arrows))))
         style = f"-|>,head_length={0.6 * crowd:.2f},head_width={0.3 * crowd:.2f}"
         for arrow, (here, start, value, _) in zip(self._pool(self.arrows, len(arrows), self._arrow), arrows):
             arrow.xy = tuple(here)

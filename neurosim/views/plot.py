@@ -18,7 +18,6 @@ vanishing gradients this plot is for.
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -26,7 +25,7 @@ import numpy as np
 
 from ..base.limits import check_memory, excerpt
 from ..core.history import History
-from ..core.validation import as_inputs
+from ..core.validation import as_inputs, check_number
 from .drawing import new_figure
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,8 +49,14 @@ def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure | None,
 
 def _series(values, name: str) -> np.ndarray:
     try:
+        complex_values = np.asarray(values).dtype.kind == "c"
+    except (TypeError, ValueError, OverflowError):
+        complex_values = False
+    if complex_values:
+        raise TypeError(f"{name}: expected real numbers, got complex values")
+    try:
         arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise TypeError(f"{name}: expected a sequence of numbers, got {type(values).__name__}") from None
     if arr.ndim == 0:
         raise TypeError(f"{name}: expected a sequence of numbers, got {type(values).__name__}")
@@ -167,8 +172,7 @@ def decision_boundary(net, X, y, ax: Axes | None = None, resolution: int = 150, 
         raise ValueError(f"resolution: expected a whole number from 2 to {MAX_RESOLUTION} (the grid has "
                          f"resolution² points, each a forward pass), got {excerpt(resolution)}")
     check_memory(resolution ** 2 * sum(sizes) * 32, "resolution", f"a {resolution} × {resolution} grid")
-    if not isinstance(margin, (int, float)) or not math.isfinite(margin) or margin < 0:
-        raise ValueError(f"margin: expected a number >= 0, got {margin!r}")
+    check_number(margin, "margin")
     X = as_inputs(X, 2)
     labels = _classes(y, sizes[-1], X.shape[0])
 

@@ -7,17 +7,17 @@ import base64
 import html
 import io
 import json
-import math
 import os
 import shutil
 from pathlib import Path
 
+from ..core.validation import check_number
+
 FORMATS = (".gif", ".html", ".mp4")
 
+
 def _check_positive(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name}: expected a positive number, got {value!r}")
-    return float(value)
+    return check_number(value, name, positive=True)
 
 
 # --- writers ------------------------------------------------------------------------------------------
