@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import threading
 from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -200,7 +201,63 @@ def backprop_gif(out: Path) -> Path:
     return save(animate(ex.net, ex.x, ex.y, phases=("backward",), dpi=80), out / "backprop.gif", progress=False)
 
 
-FIGURES = (network_deltas, loss_curve, slip_eq13, squared_error, backprop_gif)
+def explorer_screenshot(out: Path) -> Path | None:
+    """docs/explorer.md's picture: the explorer page of the default example in Chromium, at a backward step with
+    neuron (2, 1) selected. Needs Debian's Chromium and playwright (as the browser tests); without them it is
+    skipped with a message, except under CI=true."""
+    import os
+
+    from neurosim.views.explorer import explore
+
+    chromium = os.environ.get("NEUROSIM_CHROMIUM", "/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or not os.path.exists(chromium):
+        if os.environ.get("CI") == "true":
+            raise RuntimeError("explorer.png needs playwright and Chromium (apt-get install chromium)")
+        print("skipped explorer.png: needs `pip install playwright` and `apt-get install chromium`")
+        return None
+    ex = ns.example()
+    page_file = out / "explorer.html"
+    explore(ex.net, ex.x, ex.y, title="neurosim explore: the 3-4-2 network of the tutorial").save(page_file)
+    path = out / "explorer.png"
+    # In a thread of its own: playwright's synchronous API refuses to start where another instance (a test
+    # session's browser, say) already runs an event loop.
+    failure: list[BaseException] = []
+
+    def shoot() -> None:
+        try:
+            _screenshot(sync_playwright, chromium, page_file, path)
+        except BaseException as exc:   # re-raised below, in the caller's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=shoot)
+    worker.start()
+    worker.join()
+    page_file.unlink()
+    if failure:
+        raise failure[0]
+    return path
+
+
+def _screenshot(sync_playwright, chromium: str, page_file: Path, path: Path) -> None:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True,
+                                     args=["--no-sandbox", "--disable-background-networking",
+                                           "--disable-component-update", "--headless"])
+        page = browser.new_page(viewport={"width": 1180, "height": 760}, color_scheme="light",
+                                reduced_motion="reduce")
+        page.goto(page_file.resolve().as_uri())
+        page.evaluate("() => { const ex = document.querySelector('[data-neurosim-explorer]').explorer; "
+                      "ex.goto(14); ex.select(2, 1); }")
+        page.locator("[data-neurosim-explorer]").screenshot(path=str(path))
+        browser.close()
+
+
+FIGURES = (network_deltas, loss_curve, slip_eq13, squared_error, backprop_gif, explorer_screenshot)
+BROWSER_FIGURES = {"explorer.png"}   # skipped (with a message) where Chromium is missing, except under CI
 
 
 def main(argv: list[str] | None = None) -> list[Path]:
@@ -212,6 +269,8 @@ def main(argv: list[str] | None = None) -> list[Path]:
     written = []
     for make in FIGURES:
         path = make(args.out)
+        if path is None:
+            continue
         print(f"wrote {path}")
         written.append(path)
     return written

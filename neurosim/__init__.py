@@ -12,6 +12,7 @@ from .core.history import History
 from .core.losses import Loss
 from .core.network import Network
 from .core.optimizers import SGD, Adam, Momentum
+from .core.recorder import Recorder
 from .core.scaling import Standardizer
 from .core.training import DivergenceError
 from .data import datasets
@@ -23,6 +24,7 @@ from .explain.trace import Step, Trace, trace
 from .views import plot
 from .views.animation import animate
 from .views.drawing import draw
+from .views.explorer import Explorer, explore
 from .witnesses.autograd import TorchReport, compare_torch
 from .witnesses.equivalence import EquivalenceReport, compare
 from .witnesses.gradcheck import GradientCheckReport, gradient_check
@@ -35,6 +37,7 @@ __all__ = [
     "Connection",
     "DivergenceError",
     "EquivalenceReport",
+    "Explorer",
     "GradientCheckReport",
     "History",
     "LimitError",
@@ -44,6 +47,7 @@ __all__ = [
     "Network",
     "Neuron",
     "Quiz",
+    "Recorder",
     "SGD",
     "Standardizer",
     "Step",
@@ -58,6 +62,7 @@ __all__ = [
     "draw",
     "example",
     "examples",
+    "explore",
     "from_torch",
     "gradient_check",
     "paths",

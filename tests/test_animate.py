@@ -1,5 +1,6 @@
 """ns.animate: one frame per Step, frames that change, δ colours by sign, messages δ_j·W_ji, GIF and HTML writers."""
 
+import re
 import sys
 
 import numpy as np
@@ -128,15 +129,23 @@ def test_gif_reopens_with_every_frame(tmp_path):
         assert im.size == (DPI * 8, DPI * 6)
 
 
-def test_html_player_holds_every_frame_and_needs_no_network(tmp_path):
+def test_html_is_the_explorer_page_in_play_mode(tmp_path):
     anim = ns.animate(net_232(), X_IN, Y_OUT, phases="backward", dpi=DPI)
     text = save(anim, tmp_path / "back.html").read_text(encoding="utf-8")
-    assert text.count("data:image/png;base64,") == len(anim.steps)
-    assert 'type="range"' in text and "ns-play" in text
-    assert "http://" not in text and "https://" not in text
+    assert "data:image/png" not in text and "data-neurosim-explorer" in text
+    assert '"mode":"play"' in text and '"phases":["backward"]' in text
+    assert "http://" not in text.replace("http://www.w3.org/2000/svg", "") and "https://" not in text
     for step in anim.steps:
         assert step.numbers in text
-    assert player_html(anim).count("data:image/png;base64,") == len(anim.steps)
+    assert anim.explorer.steps == len(anim.steps)
+    assert "data-neurosim-explorer" in player_html(anim) and "data-neurosim-explorer" in anim._repr_html_()
+
+
+def test_matplotlib_save_of_html_writes_the_page(tmp_path):
+    # FuncAnimation.save("x.html") used to fail with "unknown file extension: .html"
+    anim = ns.animate(net_232(), X_IN, Y_OUT)
+    anim.save(str(tmp_path / "x.html"))
+    assert "data-neurosim-explorer" in (tmp_path / "x.html").read_text(encoding="utf-8")
 
 
 def test_mp4_without_ffmpeg_suggests_gif(tmp_path, monkeypatch):
@@ -200,7 +209,9 @@ def test_cli_html_with_network_options(tmp_path):
                  "--out", str(out))
     assert rc == 0
     # 3 δ; 6 weight gradients and 3 bias gradients
-    assert out.read_text(encoding="utf-8").count("data:image/png;base64,") == 3 + 9
+    text = out.read_text(encoding="utf-8")
+    assert '"phases":["backward","gradient"]' in text and "data:image/png" not in text
+    assert sum(1 for m in re.finditer(r'\[(1|2),"(delta|W|b)"', text)) == 3 + 9
 
 
 def test_cli_without_options_animates_the_default_example(tmp_path, monkeypatch, capsys):

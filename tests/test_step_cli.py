@@ -249,7 +249,7 @@ def test_no_step_matches_without_neuron_names_only_the_given_options(capsys, mon
 
 def test_demo_grows(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert main(["demo", "--no-animation", "--full"]) == 0   # the animation part is tested in test_cli_demo.py
+    assert main(["demo", "--no-animation", "--full", "--no-page"]) == 0   # animation and page: tested elsewhere
     out = capsys.readouterr().out
     first, _, rest = out.partition("=== Step by step")
     assert "Forward pass:" in first and "Backward pass:" in first and "Cost of this example" in first

@@ -16,7 +16,7 @@ import warnings
 from ..base.version import __version__
 
 # Order is the order of `neurosim --help`.
-COMMANDS = ["demo", "step", "bridge", "check", "animate", "train", "bench", "quiz"]
+COMMANDS = ["demo", "step", "bridge", "check", "animate", "train", "bench", "quiz", "explore"]
 
 
 class Parser(argparse.ArgumentParser):

@@ -27,7 +27,8 @@ def register(sub) -> None:
                     "appearing (backward), each connection recoloured by ∂J/∂W (gradient). Every frame's caption "
                     "is the step's formula with the numbers. Larger networks group the steps per neuron or per "
                     "layer (--granularity). The file type follows --out: .gif (written frame by frame), .mp4 "
-                    "(needs ffmpeg on PATH) or .html (a self-contained player with buttons and a slider).",
+                    "(needs ffmpeg on PATH) or .html (the explorer page in play mode: vector drawing, play/pause, "
+                    "a scrubber).",
         epilog="A progress bar shows on a terminal; before more than 300 frames or about 20 MB a warning says how "
                "to make the file smaller. See docs/cli.md.")
     add_network_options(p)

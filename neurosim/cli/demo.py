@@ -29,6 +29,9 @@ def register(sub) -> None:
     p.add_argument("--out", default="neurosim-demo.gif", metavar="FILE",
                    help="where to write the animation of the passes: .gif, .html or .mp4 (default: %(default)s)")
     p.add_argument("--no-animation", action="store_true", help="skip writing the animation")
+    p.add_argument("--page", default="neurosim-demo.html", metavar="FILE.html",
+                   help="where to write the interactive page of the passes (default: %(default)s)")
+    p.add_argument("--no-page", action="store_true", help="skip writing the interactive page")
     p.add_argument("--full", action="store_true",
                    help="also print every step with its formula and the hidden layer as matrices (about 300 lines; "
                         "paged when the output is a terminal)")
@@ -62,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
 
         if Path(args.out).suffix.lower() not in FORMATS:
             raise ValueError(f"--out: expected a file name ending in {', '.join(FORMATS)}, got {args.out!r}")
+    if not args.no_page:
+        from .common import check_output_file
+
+        check_output_file(args.page, "--page", {"html", "htm"})
     ex = example(args.example)
     net = ex.net
     # --full on a terminal is paged: collect the text first.
@@ -100,6 +107,12 @@ def run(args: argparse.Namespace) -> int:
     report = compare(net, ex.X, ex.Y)
     say(f"\n=== Equivalence check on the batch of {len(ex.X)} examples (neurosim check) ===")
     say(report.verdict())
+    if not args.no_page:
+        from ..views.explorer import explore
+
+        page = explore(net, ex.x, ex.y, title=f"neurosim demo: the {ex.description}").save(args.page)
+        say(f"\n=== The interactive page: step through, click any neuron, change any number ===\n"
+            f"written to {page.resolve()} (open it in a browser)")
     if paged:
         pydoc.pager(out.getvalue())
     if not args.no_animation:

@@ -22,7 +22,7 @@ from ..base.notation import DEFAULT_NOTATION, check_notation
 from .drawing import CMAP, NetworkDrawing, check_figure, new_figure
 from .frames import GRANULARITIES, auto_granularity, check_granularity, plan  # noqa: F401 (re-exported)
 from .player import Player
-from .writers import FORMATS, _check_positive, ffmpeg_available, player_html, save  # noqa: F401 (re-exported)
+from .writers import FORMATS, _check_positive, ffmpeg_available, play_page, player_html, save  # noqa: F401
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.animation import FuncAnimation
@@ -108,6 +108,10 @@ def _animation_class():
 
         def _repr_html_(self) -> str:
             return player_html(self)
+
+        def save(self, filename, *args, **kwargs):   # matplotlib has no .html writer: the explorer page is it
+            page = str(filename).lower().endswith((".html", ".htm")) and not args and set(kwargs) <= {"fps"}
+            return save(self, filename) if page else super().save(filename, *args, **kwargs)
 
         def frame(self, k: int) -> np.ndarray:
             if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < len(self.frames):
@@ -199,4 +203,5 @@ def animate(net: Network, x, y, phases: Sequence[str] | str = PHASES, fps: float
     anim._player = player
     # What the example was, for writers that redo the pass in another form (the explorer page).
     anim.net, anim.x, anim.y, anim.notation = net, np.asarray(x, dtype=float), y, notation
+    anim.explorer = play_page(net, x, y, steps, phases, notation, fps)   # the .html form, a snapshot of this pass
     return anim

@@ -1,12 +1,8 @@
 """Writing an animation to a file: ``.gif`` (streamed, :mod:`neurosim.views.gif`), ``.mp4`` (ffmpeg, when it
-is on PATH) or ``.html`` (a self-contained player)."""
+is on PATH) or ``.html`` (the explorer page in play mode, see :mod:`neurosim.views.explorer`)."""
 
 from __future__ import annotations
 
-import base64
-import html
-import io
-import json
 import os
 import shutil
 from pathlib import Path
@@ -27,73 +23,19 @@ def ffmpeg_available() -> bool:
     return shutil.which("ffmpeg") is not None
 
 
-def _frames_png(anim) -> list[bytes]:
-    out = []
-    for k in range(len(anim.frames)):
-        anim._player.show(k)
-        buf = io.BytesIO()
-        anim._fig.savefig(buf, format="png", dpi=anim._fig.dpi)
-        out.append(buf.getvalue())
-    return out
+def play_page(net, x, y, steps, phases, notation: str, fps: float):
+    """The explorer of ``animate``'s pass in play mode (``steps`` is its trace): stepping through the chosen
+    ``phases`` only, playing by itself at ``fps`` steps per second."""
+    from .explorer.page import build
+
+    return build(net, x, y, notation=notation, phases=phases, mode="play", fps=fps, steps=steps,
+                 title=f"neurosim: {sum(s.phase in phases for s in steps)} steps of backpropagation")
 
 
-_PLAYER_JS = """
-(function () {
-  var root = document.getElementById("%(id)s");
-  var frames = %(frames)s, captions = %(captions)s, delay = %(delay)d;
-  var img = root.querySelector("img"), slider = root.querySelector("input[type=range]");
-  var info = root.querySelector(".ns-info"), cap = root.querySelector(".ns-caption");
-  var play = root.querySelector(".ns-play"), k = 0, timer = null;
-  function show(n) {
-    k = (n + frames.length) %% frames.length;
-    img.src = frames[k]; slider.value = k; cap.textContent = captions[k];
-    info.textContent = "frame " + (k + 1) + " of " + frames.length;
-  }
-  function stop() { if (timer) { clearInterval(timer); timer = null; } play.textContent = "\\u25B6 play"; }
-  function start() {
-    stop(); timer = setInterval(function () { show(k + 1); }, delay); play.textContent = "\\u23F8 pause";
-  }
-  root.querySelector(".ns-first").onclick = function () { stop(); show(0); };
-  root.querySelector(".ns-prev").onclick = function () { stop(); show(k - 1); };
-  root.querySelector(".ns-next").onclick = function () { stop(); show(k + 1); };
-  root.querySelector(".ns-last").onclick = function () { stop(); show(frames.length - 1); };
-  play.onclick = function () { if (timer) { stop(); } else { start(); } };
-  slider.oninput = function () { stop(); show(parseInt(slider.value, 10)); };
-  root.tabIndex = 0;
-  root.onkeydown = function (e) {
-    if (e.key === "ArrowRight") { stop(); show(k + 1); } else if (e.key === "ArrowLeft") { stop(); show(k - 1); }
-    else if (e.key === " ") { e.preventDefault(); play.onclick(); }
-  };
-  show(0);
-})();
-"""
-
-
-def player_html(anim, full_page: bool = False, title: str = "neurosim animation") -> str:
-    """A self-contained HTML player for ``anim``: every frame embedded as a base64 PNG, buttons (first,
-    previous, play/pause, next, last), a slider, arrow keys, and each frame's caption as selectable text.
-    No network access is needed to view it. ``full_page`` wraps it in a complete HTML document."""
-    frames = ["data:image/png;base64," + base64.b64encode(png).decode("ascii") for png in _frames_png(anim)]
-    captions = [anim._player.captioner.caption(f).text for f in anim.frames]
-    uid = f"neurosim-{id(anim):x}"
-    delay = int(round(1000.0 / getattr(anim, "fps", 2.0)))
-    # "</" would end the <script> element early: JSON allows writing it as "<\/".
-    captions_js = json.dumps(captions, ensure_ascii=False).replace("</", "<\\/")
-    script = _PLAYER_JS % {"id": uid, "frames": json.dumps(frames), "captions": captions_js, "delay": delay}
-    width = int(anim._fig.get_size_inches()[0] * anim._fig.dpi)
-    body = (f'<div id="{uid}" style="font-family: sans-serif; max-width: {width}px">\n'
-            f'<img alt="network animation frame" style="width: 100%; border: 1px solid #ccc" src="">\n'
-            f'<div style="margin: 4px 0"><button class="ns-first">\u23EE first</button> '
-            f'<button class="ns-prev">\u25C0 step</button> <button class="ns-play">\u25B6 play</button> '
-            f'<button class="ns-next">step \u25B6</button> <button class="ns-last">last \u23ED</button> '
-            f'<span class="ns-info"></span></div>\n'
-            f'<input type="range" min="0" max="{len(frames) - 1}" value="0" style="width: 100%">\n'
-            f'<div class="ns-caption" style="font-family: monospace; white-space: pre-wrap"></div>\n'
-            f'<script>{script}</script>\n</div>')
-    if not full_page:
-        return body
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f'</head>\n<body>\n<h3>{html.escape(title)}</h3>\n{body}\n</body>\n</html>\n')
+def player_html(anim, full_page: bool = False) -> str:
+    """The animation as the explorer page in play mode (vector graphics, the same steps, play/pause, a scrubber):
+    a fragment for Jupyter, or (``full_page``) a whole self-contained document."""
+    return anim.explorer.html(full_page=full_page)
 
 
 def save(anim, path: str | Path, fps: float | None = None, progress=None) -> Path:
@@ -101,11 +43,12 @@ def save(anim, path: str | Path, fps: float | None = None, progress=None) -> Pat
 
     ``.gif``: streamed frame by frame with one fixed palette (:mod:`neurosim.views.gif`), so memory does not
     grow with the number of frames. ``.mp4``: ffmpeg through matplotlib's FFMpegWriter (frames piped as they
-    are drawn); ffmpeg must be on PATH, else a RuntimeError suggests .gif. ``.html``: :func:`player_html` as
-    a full page. ``fps`` defaults to the animation's. ``progress``: None shows a bar on stderr when it is a
-    terminal, True always, False never, or a function called as ``progress(done, total)``. Before a render of
-    more than 300 frames or about 20 MB an :class:`~neurosim.views.progress.AnimationSizeWarning` says how
-    to make it smaller. The file appears only when complete. Returns the path written.
+    are drawn); ffmpeg must be on PATH, else a RuntimeError suggests .gif. ``.html``: the explorer page in play
+    mode (:func:`player_html` as a full page). ``fps`` defaults to the animation's. ``progress``: None shows a
+    bar on stderr when it is a terminal, True always, False never, or a function called as
+    ``progress(done, total)``. Before a render of more than 300 frames or about 20 MB an
+    :class:`~neurosim.views.progress.AnimationSizeWarning` says how to make it smaller. The file appears only
+    when complete. Returns the path written.
     """
     from .progress import Progress, warn_size
 
@@ -119,9 +62,8 @@ def save(anim, path: str | Path, fps: float | None = None, progress=None) -> Pat
                            "install ffmpeg or write a .gif (or .html) instead")
     bar = Progress(len(anim.frames), progress)   # checks ``progress`` before any work
     if suffix == ".html":
-        text = player_html(anim, full_page=True, title=f"neurosim: {len(anim.steps)} steps of backpropagation")
-        path.write_text(text, encoding="utf-8")
-        return path
+        bar.close()
+        return anim.explorer.save(path)
     fig = anim._fig
     width, height = (round(v) for v in fig.get_size_inches() * fig.dpi)
     warn_size(len(anim.frames), width, height, suffix, getattr(anim, "granularity", "connection"))
