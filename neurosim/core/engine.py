@@ -16,6 +16,7 @@ The sums are ``sumprod(row, column)``: one C-level loop each (``math.sumprod`` f
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 from operator import mul
 
 import numpy as np
@@ -98,13 +99,23 @@ def backward(layers: Layers, activations: list[list[float]], t: Sequence[float],
     return all_deltas
 
 
-def gradients(layers: Layers, activations: list[list[list[float]]], deltas: list[list[list[float]]],
-              m: int = 1) -> None:
-    """The batch mean over the examples k: ∂J/∂W_ij^(l) = (1/m) Σ_k δ_i^(l+1) a_j^(l) into each neuron's
+def gradients(layers: Layers, activations: list[list[list[float]]], deltas: list[list[list[float]]]) -> None:
+    """The batch mean over the m examples k: ∂J/∂W_ij^(l) = (1/m) Σ_k δ_i^(l+1) a_j^(l) into each neuron's
     ``weight_grads`` (so into every Connection.grad) and ∂J/∂b_i^(l) = (1/m) Σ_k δ_i^(l+1) into its ``bias_grad``.
 
     ``activations[k]`` and ``deltas[k]`` are what :func:`forward` and :func:`backward` returned for example k.
     """
+    m = len(activations)
+    if m == 1:
+        # One example: the sums have one term each, ∂J/∂W_ij^(l) = δ_i^(l+1) a_j^(l) and ∂J/∂b_i^(l) = δ_i^(l+1)
+        # (a sum over one example per weight would cost a call per weight).
+        (a_k,), (d_k,) = activations, deltas
+        for l in range(1, len(layers)):
+            for neuron, delta in zip(layers[l], d_k[l]):
+                a_in = a_k[l - 1] if neuron.inputs is None else [a_k[l - 1][j] for j in neuron.inputs]
+                neuron.weight_grads = list(map(mul, repeat(delta), a_in))
+                neuron.bias_grad = delta
+        return
     for l in range(1, len(layers)):
         # per neuron j of layer l, its a_j over the examples; per neuron i of layer l + 1, its δ_i over them
         a_below = list(zip(*[a[l - 1] for a in activations]))

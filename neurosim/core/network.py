@@ -257,7 +257,7 @@ class Network(Trainable):
             Z.append([n.z for n in output])
             A.append(activations[-1])
         if targets is not None:
-            engine.gradients(layers, seen_a, seen_delta, X.shape[0])
+            engine.gradients(layers, seen_a, seen_delta)
         # The neurons now hold the last row's numbers; backward(y) must not mistake them for a forward(x).
         self._forward_version = None
         shape = (X.shape[0], len(output))
