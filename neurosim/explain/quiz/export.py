@@ -41,6 +41,13 @@ def _edges(net) -> list[tuple[int, int, int, float]]:
             for i in range(W.shape[0]) for j in range(W.shape[1]) if net.mask(l)[i, j]]
 
 
+def _drawing(net, k: int) -> str:
+    """Question k's network as SVG, coloured by its weights."""
+    edges = _edges(net)
+    return network_svg(net.sizes, [e[:3] for e in edges], [e[3] for e in edges], title=f"question {k}: the network",
+                       legend=False)
+
+
 def _answer_text(quiz) -> str:
     return f"{quiz.symbol} = {show(quiz.expected, 'number' if quiz.numeric else quiz.kind)}"
 
@@ -57,7 +64,7 @@ def _markdown(quizzes, title: str, intro: str, key_name: str) -> tuple[str, str]
     sheet = [f"# {title}", "", intro, "", f"Answers: [{key_name}]({key_name})", ""]
     key = [f"# {title}: answers", ""]
     for k, quiz in enumerate(quizzes, start=1):
-        svg = network_svg(quiz.net.sizes, _edges(quiz.net), title=f"question {k}: the network")
+        svg = _drawing(quiz.net, k)
         sheet += [f"## Question {k}", "", svg, "", "```text", quiz.table, "```", "", f"**{quiz.prompt}**", "",
                   "Answer: ______________________", ""]
         key += [f"## Question {k}: {_answer_text(quiz)}", "", "```text", *_solution_lines(quiz), "```", ""]
@@ -81,7 +88,7 @@ def _html(quizzes, title: str, intro: str, key_name: str) -> tuple[str, str]:
              f'<p>Answers: <a href="{html.escape(key_name)}">{html.escape(key_name)}</a></p>']
     key = [f"<h1>{html.escape(title)}: answers</h1>"]
     for k, quiz in enumerate(quizzes, start=1):
-        svg = network_svg(quiz.net.sizes, _edges(quiz.net), title=f"question {k}: the network")
+        svg = _drawing(quiz.net, k)
         sheet.append(f"<section><h2>Question {k}</h2>\n{svg}\n<pre>{html.escape(quiz.table)}</pre>\n"
                      f"<p><strong>{html.escape(quiz.prompt)}</strong></p>\n<p>Answer: ______________</p></section>")
         key.append(f"<section><h2>Question {k}: {html.escape(_answer_text(quiz))}</h2>\n"

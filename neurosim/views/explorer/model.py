@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 
 from ...base.notation import symbol
+from ...base.svg import PALETTE
 from ...core.activations import is_builtin
 from ...core.losses import LOSSES
 from ...core.validation import as_target
 from ...explain.trace import activation_symbol
-from .svg import PALETTE
 
 PHASE_CODES = {"forward": 0, "backward": 1, "gradient": 2}
 

@@ -22,8 +22,8 @@ from importlib import resources
 from pathlib import Path
 
 from ...base.notation import DEFAULT_NOTATION, check_notation, symbol
+from ...base.svg import network_svg
 from ...explain.trace import fmt
-from .svg import network_svg
 
 SCRIPTS = ("engine.js", "trace.js", "details.js", "matrix.js", "timeline.js", "explorer.js")
 STYLE = "explorer.css"
