@@ -8,7 +8,7 @@ run over the connections the graph holds (a pruned connection is absent from eve
 Forward, for l = 2 … n_l:   z_i^(l) = Σ_j W_ij^(l−1) a_j^(l−1) + b_i^(l−1),   a_i^(l) = f(z_i^(l))
 Backward, output layer:     δ_i^(n_l) = ∂J/∂a_i · f′(z_i)   (or a_i − y_i for a paired loss)
           hidden layers:    δ_i^(l) = (Σ_j δ_j^(l+1) W_ji^(l)) · f′(z_i^(l))
-Gradients, over examples k:  ∂J/∂W_ij^(l) = Σ_k δ_i^(l+1) a_j^(l),   ∂J/∂b_i^(l) = Σ_k δ_i^(l+1)
+Gradients, over m examples k:  ∂J/∂W_ij^(l) = (1/m) Σ_k δ_i^(l+1) a_j^(l),   ∂J/∂b_i^(l) = (1/m) Σ_k δ_i^(l+1)
 
 The sums are ``sumprod(row, column)``: one C-level loop each (``math.sumprod`` from Python 3.12).
 """
@@ -49,7 +49,8 @@ def forward(layers: Layers, x: Sequence[float]) -> list[list[float]]:
         for neuron in layer:
             # a_j of the neurons feeding this one: all of layer l − 1 unless some connections were pruned
             a_in = a_below if neuron.inputs is None else [a_below[j] for j in neuron.inputs]
-            neuron.z = z = neuron.bias + sumprod(neuron.weights, a_in)
+            # _bias: the value behind the checked ``bias`` property (checked on assignment, not read per example)
+            neuron.z = z = neuron._bias + sumprod(neuron.weights, a_in)
             if f is not None:
                 neuron.a = a_i = f(z)
                 a.append(a_i)
@@ -99,15 +100,26 @@ def backward(layers: Layers, activations: list[list[float]], t: Sequence[float],
 
 
 def gradients(layers: Layers, activations: list[list[list[float]]], deltas: list[list[list[float]]]) -> None:
-    """Σ_k over the examples k of a batch: ∂J/∂W_ij^(l) = Σ_k δ_i^(l+1) a_j^(l) into each neuron's
-    ``weight_grads`` (so into every Connection.grad) and ∂J/∂b_i^(l) = Σ_k δ_i^(l+1) into its ``bias_grad``.
+    """The batch mean over the m examples k: ∂J/∂W_ij^(l) = (1/m) Σ_k δ_i^(l+1) a_j^(l) into each neuron's
+    ``weight_grads`` (so into every Connection.grad) and ∂J/∂b_i^(l) = (1/m) Σ_k δ_i^(l+1) into its ``bias_grad``.
 
     ``activations[k]`` and ``deltas[k]`` are what :func:`forward` and :func:`backward` returned for example k.
     """
+    m = len(activations)
+    if m == 1:
+        # One example: the sums have one term each, ∂J/∂W_ij^(l) = δ_i^(l+1) a_j^(l) and ∂J/∂b_i^(l) = δ_i^(l+1)
+        # (a sum over one example per weight would cost a call per weight).
+        (a_k,), (d_k,) = activations, deltas
+        for l in range(1, len(layers)):
+            for neuron, delta in zip(layers[l], d_k[l]):
+                a_in = a_k[l - 1] if neuron.inputs is None else [a_k[l - 1][j] for j in neuron.inputs]
+                neuron.weight_grads = list(map(mul, repeat(delta), a_in))
+                neuron.bias_grad = delta
+        return
     for l in range(1, len(layers)):
         # per neuron j of layer l, its a_j over the examples; per neuron i of layer l + 1, its δ_i over them
         a_below = list(zip(*[a[l - 1] for a in activations]))
         for neuron, deltas_i in zip(layers[l], zip(*[d[l] for d in deltas])):
             a_in = a_below if neuron.inputs is None else [a_below[j] for j in neuron.inputs]
-            neuron.weight_grads = list(map(sumprod, repeat(deltas_i), a_in))
-            neuron.bias_grad = sum(deltas_i)
+            neuron.weight_grads = [sumprod(deltas_i, a_j) / m for a_j in a_in]
+            neuron.bias_grad = sum(deltas_i) / m

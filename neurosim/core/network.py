@@ -6,7 +6,7 @@ import itertools
 import os
 from collections.abc import Sequence
 from itertools import repeat
-from operator import add, mul, sub, truediv
+from operator import add, mul, sub
 from os import PathLike
 
 import numpy as np
@@ -239,8 +239,8 @@ class Network(Trainable):
         return 0.5 * self.weight_decay * sum(sumprod(n.weights, n.weights) for layer in self._layers[1:] for n in layer)
 
     def _run(self, X: np.ndarray, T: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Forward every row of X through the engine (and backward, with the gradients summed over the examples,
-        when targets T are given); returns the output layer's z and a, one row per example."""
+        """Forward every row of X through the engine (and backward, with the gradients' batch mean over the
+        examples, when targets T are given); returns the output layer's z and a, one row per example."""
         layers = self._structure()
         output = layers[-1]
         # Python lists collect the rows: one array conversion per batch is cheaper than one per example.
@@ -266,24 +266,26 @@ class Network(Trainable):
     def _evaluate(self, X: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
         """J(W,b) and the outputs a^(n_l) (one row per example) from one forward pass."""
         Z, A = self._run(X)
-        return float(np.mean(self.loss.value(Z, A, T, axis=1))) + self._decay(), A
+        return self._batch_cost(Z, A, T), A
+
+    def _batch_cost(self, Z: np.ndarray, A: np.ndarray, T: np.ndarray) -> float:
+        """J(W,b) = (1/m) Σ_k J(W,b; x_k, y_k) + the weight-decay term (eq. 6)."""
+        # sum / m is what np.mean computes, to the digit, without its per-call overhead
+        return float(self.loss.value(Z, A, T, axis=1).sum()) / Z.shape[0] + self._decay()
 
     def _cost(self, X: np.ndarray, T: np.ndarray) -> float:
         return self._evaluate(X, T)[0]
 
     def _gradients(self, X: np.ndarray, T: np.ndarray) -> float:
         """Leave ∂J/∂W (batch mean + λW) and ∂J/∂b in the objects; return J(W,b) (eq. 6) at these weights."""
-        layers = self._structure()
         Z, A = self._run(X, T)
-        m, lam = X.shape[0], self.weight_decay
-        for layer in layers[1:]:
-            for n in layer:
-                # ∂J/∂W_ij = (1/m) Σ_k δ_i a_j + λ W_ij, one row per neuron
-                n.weight_grads = list(map(truediv, n.weight_grads, repeat(m)))
-                if lam:
+        lam = self.weight_decay
+        if lam:
+            for layer in self._layers[1:]:
+                for n in layer:
+                    # ∂J/∂W_ij = (1/m) Σ_k δ_i a_j + λ W_ij, one row per neuron
                     n.weight_grads = list(map(add, n.weight_grads, map(mul, n.weights, repeat(lam))))
-                n.bias_grad /= m
-        return float(np.mean(self.loss.value(Z, A, T, axis=1))) + self._decay()
+        return self._batch_cost(Z, A, T)
 
     def gradients(self, X, Y) -> Parameters:
         """[(∂J/∂W^(1), ∂J/∂b^(1)), …] of the batch cost J(W,b), by the scalar engine.
