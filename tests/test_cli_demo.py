@@ -109,3 +109,13 @@ def test_demo_opens_with_a_short_summary_and_full_adds_the_rest(capsys, monkeypa
     monkeypatch.setattr("pydoc.pager", paged.append)
     assert main(["demo", "--no-animation", "--full"]) == 0
     assert len(paged) == 1 and paged[0] == full
+
+
+def test_an_unknown_option_is_reported_by_its_command(capsys):
+    from neurosim.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["demo", "--bogus"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "neurosim demo: error: unrecognized arguments: --bogus" in err and "neurosim demo --help" in err

@@ -82,7 +82,7 @@ def test_lr_1e9_exits_1_naming_the_epoch_and_saves_nothing(capsys, tmp_path):
     assert code == 1
     assert re.search(r"training diverged in epoch 1 of 200 \(α = 1e\+09\): the cost J = \S+ exceeds "
                      r"1000 × max\(J0, 1\)", err)
-    assert "Try a smaller learning rate, e.g. --lr 1e+08" in err and not path.exists()
+    assert "Try a smaller learning rate, e.g. --lr 0.5 (the default for sgd)" in err and not path.exists()
     assert "Traceback" not in err
 
 

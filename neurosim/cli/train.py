@@ -198,8 +198,11 @@ def run(args: argparse.Namespace) -> int:
                             progress=False, callback=progress, patience=args.patience, optimizer=args.optimizer,
                             validation=None if val is None else (val.X, T["validation"]))
     except DivergenceError as exc:
+        # a tenth of a huge rate still diverges: suggest the optimizer's default when that is smaller
+        default = DEFAULT_LR[args.optimizer or "sgd"]
+        hint = f"{lr / 10:g}" if lr / 10 <= default else f"{default:g} (the default for {args.optimizer or 'sgd'})"
         print(f"neurosim train: training diverged in epoch {exc.epoch} of {args.epochs} (α = {lr:g}): "
-              f"{exc.reason}. Nothing was saved. Try a smaller learning rate, e.g. --lr {lr / 10:g}.",
+              f"{exc.reason}. Nothing was saved. Try a smaller learning rate, e.g. --lr {hint}.",
               file=sys.stderr)
         if args.plot:
             plot(args.plot, diverged_curve(exc), None, task, train)
