@@ -40,6 +40,7 @@ from .measure import (
     connections,
     fit_costs,
     gradcheck_time,
+    judge,
     machine,
     measure,
     speed_ratio,
@@ -68,12 +69,7 @@ def targets(report: dict) -> list[dict]:
         build["bytes_per_connection"] if full_build else None,
         anim["seconds"],
     ]
-    out = []
-    for (name, goal, sense, what, unit), value in zip(TARGETS, measured):
-        met = None if value is None else bool(value >= goal if sense == "≥" else value < goal)
-        out.append({"name": name, "goal": goal, "sense": sense, "what": what, "unit": unit, "measured": value,
-                    "met": met})
-    return out
+    return judge(TARGETS, measured)
 
 
 def run(quick: bool = False, animation: bool = True, progress: Callable[[str], None] | None = None) -> dict:

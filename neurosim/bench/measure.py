@@ -64,6 +64,17 @@ TARGETS = (
 )
 
 
+def judge(targets, measured) -> list[dict]:
+    """Each (name, goal, sense, what, unit) of ``targets`` with its measured value and whether it met the goal
+    (``"≥"``: at least the goal; ``"<"``: below it; None when it was not measured)."""
+    out = []
+    for (name, goal, sense, what, unit), value in zip(targets, measured):
+        met = None if value is None else bool(value >= goal if sense == "≥" else value < goal)
+        out.append({"name": name, "goal": goal, "sense": sense, "what": what, "unit": unit, "measured": value,
+                    "met": met})
+    return out
+
+
 # --- timing -------------------------------------------------------------------------------------
 
 class Settings:

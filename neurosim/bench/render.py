@@ -13,6 +13,8 @@ import os
 import subprocess
 import sys
 
+from .measure import judge
+
 BIG = [8, 16, 16, 4]
 SHORT, LONG = [3, 5, 2], [10, 30, 2]   # 53 and 488 frames, one per step
 RENDER_TARGETS = (
@@ -99,12 +101,7 @@ def render_targets(render: dict) -> list[dict]:
         growth = get("long", "peak_bytes", 1e6) - get("short", "peak_bytes", 1e6)
     measured = [get("default", "seconds"), get("big", "seconds"), get("big", "bytes", 1e6),
                 get("big", "peak_bytes", 1e6), get("big", "frames"), growth]
-    out = []
-    for (name, goal, sense, what, unit), value in zip(RENDER_TARGETS, measured):
-        met = None if value is None else bool(value >= goal if sense == "≥" else value < goal)
-        out.append({"name": name, "goal": goal, "sense": sense, "what": what, "unit": unit, "measured": value,
-                    "met": met})
-    return out
+    return judge(RENDER_TARGETS, measured)
 
 
 def format_render(render: dict) -> list[str]:
