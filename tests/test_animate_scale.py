@@ -2,7 +2,6 @@
 project (labels clear of rings, values inside their circles, captions typeset and inside the frame)."""
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from PIL import Image
 import neurosim as ns
 from neurosim.views.frames import auto_granularity
 from neurosim.views.progress import AnimationSizeWarning, size_warning
+from tests.optional import in_ci
 
 DPI = 30
 
@@ -131,7 +131,7 @@ def test_gif_colour_bar_has_no_banding(tmp_path):
 def ffprobe_or_skip():
     if shutil.which("ffmpeg") and shutil.which("ffprobe"):
         return
-    if os.environ.get("CI") == "true":
+    if in_ci():
         pytest.fail("ffmpeg is missing under CI=true: .ci/run installs it (apt-get install -y ffmpeg)")
     pytest.skip("ffmpeg not installed: apt-get install ffmpeg to test the MP4 writer")
 

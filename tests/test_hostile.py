@@ -83,7 +83,7 @@ def test_complex_input_is_refused(net, call):
 
 def test_int_too_big_for_a_float(net):
     message = refuses(lambda: net.forward([2 ** 1100, 0]), "x", "too large for a float")
-    assert "332 digits" in message and len(message) < 200
+    assert f"{len(str(2**1100))} digits" in message and len(message) < 200
     refuses(lambda: net.set_biases(1, [10 ** 400, 0, 0]), "b (biases of layer 1)", "too large")
     refuses(lambda: ns.Network([2, 1], weight_decay=10 ** 400), "weight_decay", "too large for a float")
     refuses(lambda: net.step(X4, Y4, 10 ** 400), "lr")

@@ -18,6 +18,7 @@ from ..base.html import key_values
 from ..base.limits import excerpt
 from ..base.notation import symbol
 from .activations import Activation
+from .optimizers import Adam, Momentum
 
 
 def _fmt(value) -> str:
@@ -29,25 +30,17 @@ def check_parameter(value, name: str) -> float:
     if type(value) is float and math.isfinite(value):   # the common case, without the ABC checks below
         return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name}: expected a finite real number, got {type(value).__name__} {_excerpt(value)}")
+        raise TypeError(f"{name}: expected a finite real number, got {type(value).__name__} {excerpt(value)}")
     try:
         value = float(value)
     except OverflowError:   # a Python int beyond 1.8e308
-        raise ValueError(f"{name}: expected a finite real number, got {_excerpt(value)}, too large for a "
+        raise ValueError(f"{name}: expected a finite real number, got {excerpt(value)}, too large for a "
                          "float") from None
     if not math.isfinite(value):
         raise ValueError(f"{name}: expected a finite real number, got {value}")
     return value
 
 
-def _excerpt(value) -> str:
-    return excerpt(value)
-
-
-# What each optimizer's state number means, for the rich display (see neurosim.core.optimizers): Adam's
-# state is the one with an m.
-_ADAM_MEANING = {"m": "Adam's first moment", "v": "Adam's second moment", "t": "Adam's steps taken"}
-_MOMENTUM_MEANING = {"v": "momentum's velocity"}
 
 
 def _state_text(state: dict | None) -> str:
@@ -61,8 +54,10 @@ def _state_rows(state: dict | None, param: str) -> list[tuple[str, str, str]]:
     """Rows of the rich display for the optimizer state of the parameter whose LaTeX symbol is ``param``."""
     if not state:
         return []
-    meaning = _ADAM_MEANING if "m" in state else _MOMENTUM_MEANING
-    return [(f"{k}[{param}]", meaning.get(k, "optimizer state"), str(v) if k == "t" else _fmt(v))
+    # the optimizers' own words for their state; Adam's state is the one with an m
+    kind = Adam if "m" in state else Momentum
+    meaning = kind.state_meaning
+    return [(f"{k}[{param}]", f"{kind.__name__}: {meaning.get(k, 'optimizer state')}", str(v) if k == "t" else _fmt(v))
             for k, v in state.items()]
 
 
@@ -270,7 +265,7 @@ class _Watched(dict):
     def _check(self, key, value) -> None:
         if key == self.key and not isinstance(value, self.kind):
             raise TypeError(f"graph: the {self.key!r} attribute must be an ns.{self.kind.__name__}, got "
-                            f"{type(value).__name__} {_excerpt(value)}; neurosim reads the network from it")
+                            f"{type(value).__name__} {excerpt(value)}; neurosim reads the network from it")
 
     def _changed(self) -> None:
         self._graph.version += 1

@@ -13,15 +13,9 @@ fit starts or when the records are read.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-
-def _check_every(every) -> int:
-    if isinstance(every, bool) or not isinstance(every, numbers.Integral) or every < 1:
-        raise ValueError(f"every: expected a whole number >= 1, got {every!r}")
-    return int(every)
+from .training import _check_count
 
 
 class Recorder:
@@ -36,7 +30,7 @@ class Recorder:
         if not (hasattr(net, "parameters") and hasattr(net, "fit")):
             raise TypeError(f"net: expected an ns.Network or ns.MatrixNetwork, got {type(net).__name__}")
         self.net = net
-        self.every = _check_every(every)
+        self.every = _check_count(every, "every")
         if (X is None) != (Y is None):
             raise ValueError("X, Y: give both (to record epoch 0's cost) or neither")
         cost = None if X is None else float(net.cost(X, Y))

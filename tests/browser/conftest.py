@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.optional import in_ci
+
 CHROMIUM = os.environ.get("NEUROSIM_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--headless"]
 HOWTO = ("the browser tests need Debian's Chromium and the playwright package: `apt-get install chromium` and "
@@ -21,7 +23,7 @@ HOWTO = ("the browser tests need Debian's Chromium and the playwright package: `
 
 
 def _missing(reason: str):
-    if os.environ.get("CI") == "true":
+    if in_ci():
         pytest.fail(f"{reason} under CI=true: {HOWTO}")
     pytest.skip(f"{reason}: {HOWTO}")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...base.notation import layer_symbol, symbol
+from ..steps import _operand_text
 from .answers import Candidate
 from .mistakes import MISTAKES
 
@@ -113,7 +114,6 @@ def sender_rule(l: int, i: int, j: int, delta: float | None = None, weight: floa
             f"message\n{d}·{w} travels the other way: neuron ({l + 1}, {i}) sends it, and neuron ({l}, {j}) adds "
             f"it to its sum Σ_k δ_k^({l + 1})·W_k{j}^({l}).")
     if delta is not None and weight is not None:
-        def num(v: float) -> str:
-            return f"({v:.6g})" if v < 0 else f"{v:.6g}"
-        text += f"\nHere {d}·{w} = {num(delta)}·{num(weight)} = {delta * weight:.6g}."
+        text += (f"\nHere {d}·{w} = {_operand_text(delta, 6)}·{_operand_text(weight, 6)} = "
+                 f"{delta * weight:.6g}.")
     return text
