@@ -284,7 +284,7 @@ def animation_time() -> dict:
                 from matplotlib.animation import PillowWriter
                 anim.save(str(path), writer=PillowWriter(fps=2))
             seconds = time.perf_counter() - t0
-            frames = len(anim.frames)   # steps are grouped into frames
+            frames = len(getattr(anim, "frames", ())) or None   # steps are grouped into frames
             size = path.stat().st_size
         except Exception as exc:   # a broken animation must not sink the rest of the report
             return {"available": False, "seconds": None, "note": f"failed: {type(exc).__name__}: {exc}"}
