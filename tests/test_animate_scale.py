@@ -2,6 +2,8 @@
 project (labels clear of rings, values inside their circles, captions typeset and inside the frame)."""
 
 import json
+import math
+import re
 import shutil
 import subprocess
 import sys
@@ -225,7 +227,19 @@ def test_values_fit_inside_their_circles():
         x0, y0, x1, y1 = t.get_window_extent(renderer).extents
         corners = np.array([[x0, y0], [x0, y1], [x1, y0], [x1, y1]])
         assert np.all(np.hypot(*(corners - centre).T) <= r), t.get_text()
-    assert d.value_texts[0].get_text() in ("-1.8e-4", "-1.79e-4")
+    # every label reads back as its value rounded to the label's own significant digits, keeps at least two of
+    # them (one only where that is exact), and is written plainly or as mantissa e exponent, nothing else
+    labels = [t.get_text() for t in d.value_texts]
+    assert len(labels) == len(awkward) == 9
+    for text, value in zip(labels, awkward):
+        assert re.fullmatch(r"-?\d+(\.\d+)?(e-?\d+)?", text), text
+        mantissa = text.split("e")[0].lstrip("-")
+        digits = len(mantissa.replace(".", "").lstrip("0"))
+        shown = float(text)
+        unit = 10.0 ** (math.floor(math.log10(abs(shown))) - digits + 1)   # one unit in the last digit shown
+        assert abs(shown - value) <= 0.5 * unit * (1 + 1e-9), (text, value)
+        assert (shown < 0) == (value < 0), (text, value)
+        assert digits >= 2 or shown == value, (text, value)
 
 
 def test_captions_are_typeset_and_stay_inside_the_frame():

@@ -143,14 +143,27 @@ def _growing(w0: float) -> tuple[ns.Network, np.ndarray, np.ndarray]:
 
 def test_a_thousandfold_growth_is_divergence():
     net, X, Y = _growing(100.0)
-    J0 = 0.5 * 100.0 ** 2                                   # 5000, above the floor
-    epoch = math.floor(math.log(DIVERGENCE_FACTOR) / math.log(2.25)) + 1   # first k with 2.25^k > 1000: 9
-    assert epoch == 9
+    # By hand, from the documented rule (stop when J > 1000 × max(J0, 1)): step the one weight w ← w − 2.5 ∂J/∂w
+    # with ∂J/∂w = mean over x = ±1 of (w x) x, and measure J = mean of ½ (w x)² until it passes the limit.
+    w, costs = 100.0, []
+    J0 = limit = None
+    while True:
+        J = sum(0.5 * (w * x) ** 2 for x in (1.0, -1.0)) / 2
+        if J0 is None:
+            J0, limit = J, 1000 * max(J, 1.0)
+        elif J > limit:
+            break
+        else:
+            costs.append(J)
+        w -= 2.5 * sum((w * x) * x for x in (1.0, -1.0)) / 2
+    epoch = len(costs) + 1
+    assert J0 == 5000 and epoch == 9                        # 2.25^8 ≈ 657 < 1000 < 2.25^9 ≈ 1478
     with pytest.raises(ns.DivergenceError) as info:
         net.fit(X, Y, epochs=50, lr=2.5)
     err = info.value
     assert err.epoch == epoch and len(err.history) == epoch - 1
-    assert err.cost == pytest.approx(J0 * 2.25 ** epoch, rel=1e-12)
+    assert list(err.history) == pytest.approx(costs, rel=1e-12) and err.history.initial == J0
+    assert err.cost == pytest.approx(J, rel=1e-12)
     assert err.restored_epoch == 0 and net.weights(1)[0, 0] == 100.0    # no epoch stayed at or below J0
     text = str(err)
     assert f"epoch {epoch} of 50" in text and "smaller learning rate" in text and "lr=0.25" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..base.notation import NOTATIONS
+from ..core.training import MAX_EPOCHS
 from ..data import datasets
 from .common import (
     add_example_options,
@@ -15,6 +16,7 @@ from .common import (
     positive_float,
     positive_int,
     significant_digits,
+    whole_number_up_to,
 )
 
 DEFAULT_OUT = "neurosim-explore.html"
@@ -41,7 +43,8 @@ def register(sub) -> None:
                                                   "(scrub the epochs, the cost curve, the decision boundary).")
     t.add_argument("--train", choices=datasets.NAMES, metavar="DATASET",
                    help=f"a built-in data set whose input width matches the network ({', '.join(datasets.NAMES)})")
-    t.add_argument("--epochs", type=positive_int, default=200, help="with --train: epochs (default 200)")
+    t.add_argument("--epochs", type=whole_number_up_to(MAX_EPOCHS), default=200,
+                   help="with --train: epochs (default 200)")
     t.add_argument("--lr", type=positive_float, default=0.5, help="with --train: learning rate α (default 0.5)")
     t.add_argument("--record-every", type=positive_int, default=None, metavar="K",
                    help="with --train: record every K-th epoch (default: about 50 records); the last is always kept")

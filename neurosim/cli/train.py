@@ -14,7 +14,7 @@ import sys
 import time
 
 from ..core.init import ALIASES, SCHEMES
-from ..core.training import DivergenceError
+from ..core.training import MAX_BATCH_SIZE, MAX_EPOCHS, DivergenceError
 from ..data import datasets
 from .common import (
     DEFAULT_LR,
@@ -25,6 +25,7 @@ from .common import (
     nonnegative_float,
     positive_float,
     positive_int,
+    whole_number_up_to,
 )
 from .train_data import (
     DEFAULT_ACTIVATION,
@@ -111,21 +112,22 @@ def register(sub) -> None:
         help=f"hidden layer widths only; input and output widths come from the data "
              f"(default without --sizes/--load: {','.join(map(str, DEFAULT_HIDDEN))})")
     t = p.add_argument_group("training")
-    t.add_argument("--epochs", type=positive_int, default=200, help="passes over the data (default: 200)")
+    t.add_argument("--epochs", type=whole_number_up_to(MAX_EPOCHS), default=200,
+                   help="passes over the data (default: 200)")
     t.add_argument("--lr", type=positive_float, metavar="α",
                    help="learning rate α (default: " + ", ".join(f"{v:g} for {k}" for k, v in DEFAULT_LR.items())
                         + ")")
     t.add_argument("--optimizer", choices=list(DEFAULT_LR), default="sgd",
                    help="sgd: W ← W − α ∂J/∂W (default); momentum: v ← 0.9 v + ∂J/∂W, W ← W − α v; adam: Kingma & "
                         "Ba's Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-8), as torch.optim")
-    t.add_argument("--patience", type=positive_int, metavar="N",
+    t.add_argument("--patience", type=whole_number_up_to(MAX_EPOCHS), metavar="N",
                    help="with --val-split: stop when the validation cost has not gone below its lowest for N "
                         "epochs, and keep the weights of the epoch where it was lowest")
     t.add_argument("--init", metavar="SCHEME",
                    help=f"initial weights: {', '.join(SCHEMES)}, e.g. 'uniform(0.5)' (short names: "
                         f"{', '.join(ALIASES)}; default: auto, He into ReLU layers and LeCun elsewhere; zeros "
                         "shows why weights start random)")
-    t.add_argument("--batch-size", type=positive_int, default=32, metavar="N",
+    t.add_argument("--batch-size", type=whole_number_up_to(MAX_BATCH_SIZE), default=32, metavar="N",
                    help="examples per update, rows shuffled each epoch; at least the number of examples means "
                         "full-batch gradient descent (default: 32)")
     t.add_argument("--engine", choices=["scalar", "matrix"], default="scalar",

@@ -46,17 +46,32 @@ class History(list):
         return list(range(1, len(self) + 1))
 
     def summary(self) -> str:
-        """One line per series: first and last value, and the best epoch when there is validation data."""
-        if not self:
-            return "no epoch recorded"
-        lines = [f"training J: {self[0]:.6g} (epoch 1) -> {self[-1]:.6g} (epoch {len(self)})"]
+        """The run in a few lines: the training cost of the first and last epoch, the validation cost (first,
+        last, lowest), then the numbers of the weights the model holds at the end — the last epoch's, or, when
+        ``fit`` put earlier weights back (``restored_epoch``), those of that epoch — and ``message``."""
+        lines = [f"training J: {self[0]:.6g} (epoch 1) -> {self[-1]:.6g} (epoch {len(self)})" if self
+                 else "no epoch recorded"]
         if self.validation:
             lines.append(f"validation J: {self.validation[0]:.6g} -> {self.validation[-1]:.6g}; lowest "
                          f"{min(self.validation):.6g} at epoch {self.best_epoch}")
-        if self.train_accuracy:
-            lines.append(f"training accuracy: {self.train_accuracy[-1]:.1%}")
-        if self.validation_accuracy:
-            lines.append(f"validation accuracy: {self.validation_accuracy[-1]:.1%}")
+        held = self.restored_epoch
+        if held is None or held == len(self):
+            if self.train_accuracy:
+                lines.append(f"training accuracy: {self.train_accuracy[-1]:.1%}")
+            if self.validation_accuracy:
+                lines.append(f"validation accuracy: {self.validation_accuracy[-1]:.1%}")
+        elif held == 0:
+            J0 = "" if self.initial is None else f": training J = {self.initial:.6g} (J0)"
+            lines.append(f"the model holds its initial weights (epoch 0){J0}")
+        elif 0 < held <= len(self):
+            k = held - 1
+            numbers = [f"training J = {self[k]:.6g}"]
+            for name, series, fmt in (("validation J", self.validation, ".6g"),
+                                      ("training accuracy", self.train_accuracy, ".1%"),
+                                      ("validation accuracy", self.validation_accuracy, ".1%")):
+                if len(series) > k:
+                    numbers.append(f"{name} = {series[k]:{fmt}}")
+            lines.append(f"the model holds the weights of epoch {held}: " + ", ".join(numbers))
         if self.message:
             lines.append(self.message)
         return "\n".join(lines)

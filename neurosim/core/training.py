@@ -2,7 +2,7 @@
 both engines the same public ``cost``, ``step``, ``fit``, ``accuracy``, ``set_parameters`` and
 ``reset_optimizer``; each engine supplies ``_evaluate(X, T)`` (J and the outputs of one forward pass),
 ``_cost(X, T)``, ``_step(X, T, lr)`` (one update by ``self.optimizer``), ``parameters()``, ``set_weights``,
-``set_biases`` and ``_clear_optimizer_state()``.
+``set_biases``, ``optimizer_state()`` and ``_clear_optimizer_state()`` (the twin also ``_set_optimizer_state``).
 
 The optimizer's state persists between calls (DESIGN §3): a ``step`` or ``fit`` with an optimizer of the same
 kind as the last one continues its state (the new object's constants apply from then on); another kind, or
@@ -24,7 +24,7 @@ import numpy as np
 
 from ..base.limits import excerpt
 from .history import History, accuracy, is_classification
-from .optimizers import Optimizer, as_optimizer
+from .optimizers import Optimizer, as_optimizer, scatter_state
 from .validation import as_inputs, as_targets, check_callback, check_number, check_seed
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
@@ -32,6 +32,9 @@ Parameters = list[tuple[np.ndarray, np.ndarray]]
 # fit's divergence rule: the cost may not exceed DIVERGENCE_FACTOR × max(J0, DIVERGENCE_FLOOR).
 DIVERGENCE_FACTOR = 1000.0
 DIVERGENCE_FLOOR = 1.0
+# fit's bounds on its counts: far beyond any run that finishes, so only a slip meets them.
+MAX_EPOCHS = 10 ** 7
+MAX_BATCH_SIZE = 10 ** 9
 
 
 class DivergenceError(FloatingPointError):
@@ -106,6 +109,12 @@ class Trainable:
         self.optimizer = opt
         return opt
 
+    def _set_optimizer_state(self, states: list[tuple[dict, dict]] | None) -> None:
+        """Give every parameter the optimizer state in ``states`` (as ``optimizer_state()`` returns it) for
+        ``self.optimizer``. This default scatters it onto the Connections and Neurons of the scalar network; the
+        matrix twin keeps arrays and overrides it."""
+        scatter_state(self, self.optimizer, states)
+
     def reset_optimizer(self) -> None:
         """Forget the optimizer state of every parameter: the next momentum or Adam update starts from 0."""
         self._clear_optimizer_state()
@@ -143,9 +152,13 @@ def check_parameter_list(params, n_layers: int) -> list:
     return params
 
 
-def _check_count(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name}: expected a whole number >= {minimum}, got {excerpt(value)}")
+def _check_count(value, name: str, maximum: int | None = None) -> int:
+    """A whole number from 1 to ``maximum`` (None: no bound). The bounds lie far above any real run and still
+    catch a slip such as ``epochs=10**400``, which would otherwise loop for ever."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name}: expected a whole number >= 1, got {excerpt(value)}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name}: expected a whole number from 1 to {maximum:,}, got {excerpt(value)}")
     return int(value)
 
 
@@ -185,6 +198,9 @@ def _diverged(model, history: History, epoch: int, epochs: int, lr: float, cost:
     else:
         what = f"the cost became {cost}"
     kept = "the initial ones" if restored == 0 else f"those after epoch {restored}"
+    history.message = (f"training diverged in epoch {epoch}: {what}; the weights of "
+                       f"{'epoch 0 (the initial ones)' if restored == 0 else f'epoch {restored}'} were put back and "
+                       "the optimizer state was reset")
     off = "" if factor is None or not np.isfinite(cost) else "; fit(..., divergence=None) switches this rule off"
     return DivergenceError(
         f"fit: training diverged in epoch {epoch} of {epochs} (lr={lr:g}): {what}. The weights were put back to "
@@ -208,7 +224,12 @@ def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed
     ``validation=(X_val, Y_val)``: held-out data, never trained on; its cost (and accuracy, for classes) is
     recorded after each epoch. ``patience=N`` stops early once the validation cost has not gone below its
     lowest value for N epochs in a row, and puts back the weights of the epoch with the lowest validation
-    cost (also when all epochs ran); the History and, unless ``progress=False``, a line on stderr say so.
+    cost (also when all epochs ran), with the optimizer state they had then (momentum's v, Adam's m, v and t), so
+    a later ``fit`` continues from that epoch as if training had stopped there; the History and, unless
+    ``progress=False``, a line on stderr say so.
+
+    ``epochs`` and ``patience`` are whole numbers from 1 to MAX_EPOCHS (10⁷), ``batch_size`` from 1 to
+    MAX_BATCH_SIZE (10⁹; more than the rows means the whole batch), ``lr`` a finite number > 0.
 
     Divergence: J0 = J(W,b) before the first epoch. When the cost after an epoch is NaN or inf, or exceeds
     ``divergence`` × max(J0, 1), training stops: the weights of the last epoch whose cost did not exceed J0
@@ -217,17 +238,17 @@ def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed
     growth rule off (NaN or inf still stop).
     """
     X, T = model._check_data(X, Y)
-    epochs = _check_count(epochs, "epochs")
+    epochs = _check_count(epochs, "epochs", MAX_EPOCHS)
     lr = check_number(lr, "lr", positive=True)
     val = _check_validation(model, validation)
     if patience is not None:
-        patience = _check_count(patience, "patience")
+        patience = _check_count(patience, "patience", MAX_EPOCHS)
         if val is None:
             raise ValueError("patience: early stopping watches the validation cost; pass validation=(X_val, Y_val) "
                              "too (ns.datasets.split makes one)")
     factor = _check_divergence(divergence)
     m = X.shape[0]
-    batch = m if batch_size is None else min(_check_count(batch_size, "batch_size"), m)
+    batch = m if batch_size is None else min(_check_count(batch_size, "batch_size", MAX_BATCH_SIZE), m)
     rng = np.random.default_rng(check_seed(seed))
     check_callback(callback)
     model._use_optimizer(optimizer)
@@ -242,7 +263,8 @@ def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed
             history.initial = J0 = float("inf")
     limit = np.inf if factor is None or not np.isfinite(J0) else factor * max(J0, DIVERGENCE_FLOOR)
     safe = (0, model.parameters())      # the weights to put back on divergence
-    best: tuple[float, int, Parameters] | None = None
+    # (J_val, epoch, parameters, optimizer state) of the lowest validation cost; the state only with patience
+    best: tuple[float, int, Parameters, list | None] | None = None
     waited, last_shown = 0, 0.0
     for epoch in range(1, epochs + 1):
         order = rng.permutation(m) if batch < m else np.arange(m)
@@ -274,7 +296,8 @@ def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed
             if classes:
                 history.validation_accuracy.append(np.nan if A_val is None else accuracy(A_val, val[1]))
             if best is None or val_cost < best[0]:
-                best, waited = (val_cost, epoch, params), 0
+                kept = model.optimizer_state() if patience is not None else None
+                best, waited = (val_cost, epoch, params, kept), 0
             else:
                 waited += 1
             history.best_epoch = best[1]
@@ -292,11 +315,13 @@ def fit(model, X, Y, epochs: int, lr: float, batch_size: int | None = None, seed
         sys.stderr.write("\n")
     if patience is not None and best[1] != len(history):
         model.set_parameters(best[2])
+        model._set_optimizer_state(best[3])   # momentum's v, Adam's m, v, t as they were after that epoch
         history.restored_epoch = best[1]
         stopped = (f"early stopping after epoch {history.stopped_epoch}: the validation cost has not gone below "
                    f"its lowest for {patience} epochs" if history.stopped_epoch else f"after epoch {len(history)}")
         history.message = (f"{stopped}; the weights of epoch {best[1]} (lowest validation cost, "
-                           f"J_val = {best[0]:.6g}) were put back")
+                           f"J_val = {best[0]:.6g}) were put back"
+                           + (f", with their {model.optimizer.name} state" if model.optimizer.state_names else ""))
         if progress is not False:
             sys.stderr.write(f"fit: {history.message}\n")
     return history

@@ -153,6 +153,14 @@ class MatrixNetwork(Trainable):
     def _clear_optimizer_state(self) -> None:
         self._state = [({}, {}) for _ in self.W]
 
+    def _set_optimizer_state(self, states: list[tuple[dict, dict]] | None) -> None:
+        """Take copies of ``states`` (as :meth:`optimizer_state` returns them) as the state of ``self.optimizer``."""
+        if states is None or self.optimizer is None or not self.optimizer.state_names:
+            self._clear_optimizer_state()
+            return
+        self._state = [({k: np.array(a, dtype=float) for k, a in sW.items()},
+                        {k: np.array(a, dtype=float) for k, a in sb.items()}) for sW, sb in states]
+
     # --- the two passes, column form, no validation (the hot path) -----------------------------------
 
     def _forward(self, X_cols: np.ndarray) -> np.ndarray:
