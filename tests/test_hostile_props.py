@@ -139,7 +139,9 @@ def test_sizes(sizes):
         except Exception as exc:   # noqa: BLE001
             clean_refusal(exc, "sizes")
             return
-    assert net.sizes == sizes and len(sizes) >= 2 and all(isinstance(s, int) and 1 <= s <= 6 for s in sizes)
+    assert net.sizes == sizes and len(sizes) >= 2 and all(isinstance(s, int) and s >= 1 for s in sizes)
+    # accepted only within the limit, by the documented estimate: 450 bytes per connection, 1.5 kB per neuron
+    assert 450 * sum(a * b for a, b in zip(sizes, sizes[1:])) + 1500 * sum(sizes) <= 8 * 1024 ** 2
 
 
 @FEW
