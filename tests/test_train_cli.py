@@ -168,7 +168,7 @@ def test_bad_output_file_is_refused_before_training(capsys, tmp_path, monkeypatc
 @pytest.mark.parametrize("argv, message", [
     (["--weight-decay", "-1"], "argument --weight-decay: expected a finite number >= 0, got '-1'"),
     (["--lr", "0"], "argument --lr: expected a positive finite number, got '0'"),
-    (["--epochs", "0"], "argument --epochs: expected a whole number >= 1, got '0'"),
+    (["--epochs", "0"], "argument --epochs: expected a whole number from 1 to 10,000,000, got '0'"),
 ])
 def test_bad_numbers_name_the_option(capsys, argv, message):
     with pytest.raises(SystemExit) as exc:
