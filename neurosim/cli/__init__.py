@@ -10,6 +10,7 @@ import argparse
 import csv
 import importlib
 import os
+import re
 import sys
 import warnings
 
@@ -40,9 +41,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# A value that starts with a minus sign but is no plain number to argparse: "-1,2", "-1e-3", "-.5,0.2".
+_DASHED_VALUE = re.compile(r"-\.?\d")
+
+
+def attach_dashed_values(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """Write "--sizes -1,2" as "--sizes=-1,2" for options that take one value.
+
+    argparse reads a token such as "-1,2" as an option of its own and answers "--sizes: expected one argument",
+    which hides the real problem; attached, the value reaches the option's own check, whose error names it.
+    """
+    command = next((a for a in argv if a in parser.commands), None)
+    options = (parser.commands[command] if command else parser)._option_string_actions
+    out: list[str] = []
+    for k, token in enumerate(argv):
+        action = options.get(out[-1]) if out and k > 0 and out[-1] == argv[k - 1] else None
+        if action is not None and action.nargs is None and _DASHED_VALUE.match(token):
+            out[-1] = f"{out[-1]}={token}"
+        else:
+            out.append(token)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen command; returns the exit status."""
     parser = build_parser()
+    argv = attach_dashed_values(parser, list(sys.argv[1:] if argv is None else argv))
     args, extra = parser.parse_known_args(argv)
     if extra:
         # argparse would name "neurosim" and its help; the command's own help lists the options meant

@@ -117,6 +117,16 @@ def int_list(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"expected whole numbers such as 3,4,2; got {excerpt(text)}") from None
 
 
+def width_list(text: str) -> list[int]:
+    """argparse type for layer widths such as '3,4,2': whole numbers >= 1 (the option's error names the bad one)."""
+    widths = int_list(text)
+    bad = next((w for w in widths if w < 1), None)
+    if bad is not None:
+        raise argparse.ArgumentTypeError(f"expected layer widths, whole numbers >= 1 such as 3,4,2; got {bad} in "
+                                         f"{excerpt(text)}")
+    return widths
+
+
 def float_list(text: str) -> list[float]:
     """argparse type for '0.5,-0.2,0.1'."""
     try:
@@ -141,7 +151,7 @@ def add_network_options(parser: argparse.ArgumentParser, example_option: bool = 
     if example_option:
         g.add_argument("--example", choices=NAMES, default=None,
                        help=f"a source note's network (default: {DEFAULT})")
-    g.add_argument("--sizes", type=int_list, metavar="S1,S2,...", help="layer widths, input first, e.g. 3,4,2")
+    g.add_argument("--sizes", type=width_list, metavar="S1,S2,...", help="layer widths, input first, e.g. 3,4,2")
     acts = sorted(a for a in [*ACTIVATIONS, *ALIASES] if a != "softmax")
     g.add_argument("--activation", metavar="NAME",
                    help=f"with --sizes: hidden activation(s), one name or one per hidden layer comma-separated "

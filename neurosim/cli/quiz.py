@@ -12,7 +12,7 @@ import numpy as np
 from ..core.activations import ACTIVATIONS, ALIASES
 from ..core.losses import LOSSES
 from ..explain.quiz import ASK_CHOICES, Quiz, parse_answer, parse_neuron, parse_shape
-from .common import check_output_file, figure_formats, int_list, parse_activation, positive_float, positive_int
+from .common import check_output_file, figure_formats, parse_activation, positive_float, positive_int, width_list
 
 _HINT = "Please type a number such as 0.25, -0.031 or 1.5e-2 (or 'q' to stop)."
 _QUIT = {"q", "quit", "exit"}
@@ -35,7 +35,7 @@ def register(sub) -> None:
     p.add_argument("--rounds", type=positive_int, default=1, metavar="N", help="number of questions (default: 1)")
     p.add_argument("--tol", type=positive_float, default=1e-2,
                    help="relative tolerance of a right answer (default: 1e-2; absolute 0.01·tol near zero)")
-    p.add_argument("--sizes", type=int_list, default=[2, 2, 2], metavar="S1,S2,...",
+    p.add_argument("--sizes", type=width_list, default=[2, 2, 2], metavar="S1,S2,...",
                    help="layer widths, input first (default: 2,2,2)")
     p.add_argument("--activation", default="sigmoid", metavar="NAME",
                    help=f"hidden activation(s), one name or one per hidden layer comma-separated ({', '.join(acts)})")

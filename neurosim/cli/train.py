@@ -21,11 +21,11 @@ from .common import (
     add_network_options,
     check_output_file,
     figure_formats,
-    int_list,
     nonnegative_float,
     positive_float,
     positive_int,
     whole_number_up_to,
+    width_list,
 )
 from .train_data import (
     DEFAULT_ACTIVATION,
@@ -37,7 +37,7 @@ from .train_data import (
     standardize,
     targets,
 )
-from .train_report import diverged_curve, format_score, plot, report, score
+from .train_report import diverged_curve, format_score, plot, report, saturation_warning, score
 
 _OPTIMIZER_TITLES = {"sgd": "gradient descent", "momentum": "gradient descent with momentum (β = 0.9)",
                      "adam": "Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-8)"}
@@ -108,7 +108,7 @@ def register(sub) -> None:
     net_group.description = ("Without --sizes or --load: a new network with --hidden layers between the widths "
                              "the data need.")
     net_group.add_argument(
-        "--hidden", type=int_list, metavar="H1,H2,...",
+        "--hidden", type=width_list, metavar="H1,H2,...",
         help=f"hidden layer widths only; input and output widths come from the data "
              f"(default without --sizes/--load: {','.join(map(str, DEFAULT_HIDDEN))})")
     t = p.add_argument_group("training")
@@ -171,6 +171,10 @@ def run(args: argparse.Namespace) -> int:
     n_in = task.n_inputs
     print(f"neurosim train: {task.name}, {task.X.shape[0]} examples, {n_in} input{'s' if n_in > 1 else ''}, "
           f"{kind_of_data}")
+    if args.load and not (args.dataset or args.csv):
+        # a saved network keeps no record of its data: say which data this run uses, so none is taken silently
+        print(f"data: the built-in {task.name} data set (the default; {args.load} records no data) — give "
+              "--dataset NAME or --csv FILE --target COLUMN to train on other data")
     if len(parts) > 1:
         print("held out: " + ", ".join(f"{p.m} {p.name}" for p in parts[1:]) + f"; training on {train.m}")
     print(f"network {net!r}, {args.engine} engine")
@@ -213,6 +217,9 @@ def run(args: argparse.Namespace) -> int:
 
     if history.message:
         print(history.message)
+    warning = saturation_warning(model, history, train.X, args)
+    if warning:
+        print(f"neurosim train: warning: {warning}", file=sys.stderr)
     trained = model.to_network() if args.engine == "matrix" else model
     report(model, task, parts, T)
     if args.save:

@@ -139,7 +139,9 @@ def build_network(args: argparse.Namespace, task: Task) -> Network:
             f"neuron{'s' if n_out > 1 else ''} ({describe_output(task, loss, n_out)})")
     if args.load:
         if net.sizes[0] != n_in or net.sizes[-1] != n_out:
-            raise ValueError(f"--load: the network in {args.load} has sizes {net.sizes}, but {need}")
+            hint = ("" if args.dataset or args.csv else "; a saved network records no data, so without --dataset "
+                    "or --csv the default moons is used: name the data it was trained on")
+            raise ValueError(f"--load: the network in {args.load} has sizes {net.sizes}, but {need}{hint}")
         return net
     if args.sizes and args.hidden:
         raise ValueError("--sizes and --hidden: give one of them (--hidden infers the input and output widths)")

@@ -57,3 +57,62 @@ def diverged_curve(exc) -> History:
     curve = History([*exc.history, *([exc.cost] if np.isfinite(exc.cost) else [])])
     curve.initial = exc.history.initial
     return curve
+
+
+# A hidden neuron is saturated when f'(z) stays below SATURATED_SLOPE × its activation's largest f' on at least
+# SATURATED_SHARE of the training rows: its δ, and with it every gradient into the neuron, is then almost 0.
+SATURATED_SLOPE = 0.01
+SATURATED_SHARE = 0.9
+# The run stalled when, over at least STALL_EPOCHS epochs, J fell by less than STALLED × J0.
+STALLED = 1e-3
+STALL_EPOCHS = 10
+
+
+def saturated_neurons(model, X) -> list[tuple[int, int, int, str]]:
+    """(l, saturated neurons, width, activation) for each hidden layer l = 2 … n_l − 1, measured on the rows of X."""
+    from ..witnesses.matrix import MatrixNetwork
+
+    twin = model if isinstance(model, MatrixNetwork) else MatrixNetwork.from_network(model)
+    twin.forward(X)
+    found = []
+    for l in range(2, twin.n_layers):
+        act = twin.activations[l - 2]
+        steepest = float(np.max(act.df(np.linspace(-20.0, 20.0, 4001))))
+        flat = np.abs(act.df(twin.Z[l])) < SATURATED_SLOPE * steepest       # (s_l, m): neuron i flat on row k
+        found.append((l, int(np.sum(flat.mean(axis=1) >= SATURATED_SHARE)), flat.shape[0], act.name))
+    return found
+
+
+def saturation_warning(model, history, X, args) -> str | None:
+    """A warning with hints when most neurons of a hidden layer are saturated, or when J barely moved; else None."""
+    layers = [(l, n, s, name) for l, n, s, name in saturated_neurons(model, X) if 2 * n >= s and n > 0]
+    J0, J = history.initial, history[-1]
+    stalled = len(history) >= STALL_EPOCHS and np.isfinite(J0) and J0 > 0 and J0 - J < STALLED * J0
+    if not layers and not stalled:
+        return None
+    found = []
+    if layers:
+        found.append("; ".join(f"layer {l}: {n} of {s} {name} neurons have f′(z) ≈ 0 (below "
+                               f"{SATURATED_SLOPE:.0%} of its steepest slope) on at least {SATURATED_SHARE:.0%} of "
+                               f"the training rows" for l, n, s, name in layers)
+                     + ", so almost no gradient reaches their weights")
+    if stalled:
+        found.append(f"J moved only {100 * (J0 - J) / J0:.2g}% in {len(history)} epochs ({J0:.6g} → {J:.6g})")
+    hints = []
+    big = float(np.max(np.abs(X))) if X.size else 0.0
+    if getattr(model, "standardizer", None) is None and big > 3:
+        hints.append(f"--standardize the inputs (the largest |x_j| is {big:.3g})")
+    init = getattr(args, "init", None)
+    hints.append("smaller initial weights (" + ("the default --init auto, or " if init not in (None, "auto") else "")
+                 + "e.g. --init 'normal(0.1)')")
+    if layers:
+        names = {name for *_, name in layers}
+        hints.append("another activation (" + ("leaky_relu: a ReLU that is off on every row never recovers"
+                                               if names <= {"relu"} else "relu or leaky_relu, which do not flatten "
+                                               "for large z") + ")")
+    if stalled and not layers:
+        hints.append("a larger --lr")
+    if getattr(model, "standardizer", None) is None and big <= 3:
+        hints.append("--standardize")
+    return ("the network looks saturated: " if layers else "training stalled: ") + "; ".join(found) + \
+        ". Try " + ", ".join(hints[:-1]) + (" or " if len(hints) > 1 else "") + hints[-1] + "."

@@ -24,9 +24,23 @@ def network_bytes(sizes: Sequence[int]) -> int:
     return connections * BYTES_PER_CONNECTION + sum(sizes) * BYTES_PER_NEURON
 
 
-def check_sizes(sizes: Sequence[int]) -> list[int]:
+# The matrix twin holds W^(l) and b^(l) as float64 arrays: 8 bytes per parameter, plus numpy's array headers and
+# the lists that hold them (and the per-layer slots of Z, A, Δ), rounded up per layer.
+BYTES_PER_PARAMETER = 8
+MATRIX_BYTES_PER_LAYER = 1024
+
+
+def matrix_bytes(sizes: Sequence[int]) -> int:
+    """The estimated memory of a matrix twin with these layer widths: 8 bytes per weight and bias plus a small
+    overhead per layer (an exact int)."""
+    parameters = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    return parameters * BYTES_PER_PARAMETER + len(sizes) * MATRIX_BYTES_PER_LAYER
+
+
+def check_sizes(sizes: Sequence[int], estimate=network_bytes, engine: str = "a network") -> list[int]:
     """[s_1, …, s_{n_l}]: at least two layers, each a whole number >= 1, and a network that fits the memory
-    limit (``NEUROSIM_MAX_MEMORY``, see :mod:`neurosim.base.limits`)."""
+    limit (``NEUROSIM_MAX_MEMORY``, see :mod:`neurosim.base.limits`) by ``estimate`` (the scalar engine's
+    :func:`network_bytes` unless the matrix twin passes :func:`matrix_bytes`)."""
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence | np.ndarray):
         raise TypeError(f"sizes: expected a list of layer widths such as [3, 4, 2], got {excerpt(sizes)}")
     sizes = list(sizes)
@@ -36,10 +50,17 @@ def check_sizes(sizes: Sequence[int]) -> list[int]:
         if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1:
             raise ValueError(f"sizes: layer {l} must have a whole number >= 1 of neurons, got {excerpt(s)}")
     sizes = [int(s) for s in sizes]
-    check_memory(network_bytes(sizes), "sizes",
-                 f"a network of {len(sizes)} layers with {excerpt(sum(sizes))} neurons and "
+    check_memory(estimate(sizes), "sizes",
+                 f"{engine} of {len(sizes)} layers with {excerpt(sum(sizes))} neurons and "
                  f"{excerpt(sum(a * b for a, b in zip(sizes, sizes[1:])))} connections")
     return sizes
+
+
+def check_output_width(loss: Loss, sizes: list[int]) -> None:
+    """cross_entropy needs one output neuron per class, so at least 2."""
+    if loss.name == "cross_entropy" and sizes[-1] < 2:
+        raise ValueError("loss: 'cross_entropy' needs at least 2 output neurons (one per class), got 1; "
+                         "for two classes with one output neuron use loss='binary_cross_entropy'")
 
 
 def check_number(value, name: str, *, positive: bool = False) -> float:

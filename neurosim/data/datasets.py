@@ -15,7 +15,8 @@ Common arguments:
   ``noise · ε`` with the same ε and keeps their order.
 * ``shuffle``: ``True`` (default) mixes the rows; ``False`` keeps them grouped by class in generation order.
 
-``split(X, Y, test=0.25, seed=0)`` holds rows out for testing (or validation) in any data set.
+``split(X, Y, test=0.25, seed=0)`` holds rows out for testing (or validation) in any data set, each class in
+proportion (see :mod:`neurosim.data.sampling` for the rule).
 
 Only numpy is used.
 """
@@ -30,6 +31,8 @@ import numpy as np
 
 from ..base.limits import check_memory, excerpt
 from ..core.validation import check_number
+from .sampling import split  # noqa: F401  (split is part of ns.datasets)
+from .sampling import streams as _streams
 
 Dataset = tuple[np.ndarray, np.ndarray]
 
@@ -48,14 +51,6 @@ def _count(value, name: str, minimum: int, width: int = 2) -> int:
     if name == "m":   # the number of examples: refuse before numpy tries to allocate terabytes
         check_memory(int(value) * BYTES_PER_EXAMPLE * max(1, width // 2), "m", f"{excerpt(int(value))} examples")
     return int(value)
-
-
-def _streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
-    """Two independent generators from one seed: one for noise and sampling, one for the row order."""
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0):
-        raise ValueError(f"seed: expected None or a whole number >= 0, got {seed!r}")
-    noise_seq, order_seq = np.random.SeedSequence(None if seed is None else int(seed)).spawn(2)
-    return np.random.default_rng(noise_seq), np.random.default_rng(order_seq)
 
 
 def _split(m: int, k: int) -> list[int]:
@@ -205,37 +200,6 @@ def sine(m: int = 100, noise: float = 0.1, seed: int | None = None) -> Dataset:
         raise ValueError(f"noise: {noise:g} is so large that some targets overflow to inf; expected a noise that "
                          "keeps them finite (below about 1e300)")
     return X, Y
-
-
-def split(X, Y, test: float = 0.25, seed: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Held-out data: the rows of (X, Y) split at random into a training part and a test part.
-
-    ``test`` is the test part's share of the rows, a number in (0, 1) (its row count is round(test·m),
-    kept between 1 and m − 1 so neither part is empty), or a whole number of rows 1 … m − 1. The same
-    ``seed`` gives the same split. Returns ``X_train, X_test, Y_train, Y_test``: every row lands in exactly
-    one part, with its target. Call it twice for three parts (train, validation, test).
-    """
-    X, Y = np.asarray(X), np.asarray(Y)
-    if X.ndim != 2:
-        raise ValueError(f"X: expected shape (m, d), one example per row, got {X.shape}")
-    m = X.shape[0]
-    if Y.ndim not in (1, 2) or Y.shape[0] != m:
-        raise ValueError(f"Y: expected {m} targets (one per row of X) of shape ({m},) or ({m}, k), got {Y.shape}")
-    if m < 2:
-        raise ValueError(f"X: splitting needs at least 2 rows, got {m}")
-    if isinstance(test, numbers.Integral) and not isinstance(test, bool):
-        if not 1 <= test <= m - 1:
-            raise ValueError(f"test: expected a share in (0, 1) or a row count 1 … {m - 1}, got {test!r}")
-        n_test = int(test)
-    else:
-        share = check_number(test, "test")
-        if not 0 < share < 1:
-            raise ValueError(f"test: expected a share in (0, 1) or a row count 1 … {m - 1}, got {test!r}")
-        n_test = min(max(round(share * m), 1), m - 1)
-    rng, _ = _streams(seed)
-    order = rng.permutation(m)
-    held, kept = np.sort(order[:n_test]), np.sort(order[n_test:])
-    return X[kept], X[held], Y[kept], Y[held]
 
 
 # name -> (generator, "classification" | "regression")

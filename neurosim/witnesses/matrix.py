@@ -29,10 +29,23 @@ import numpy as np
 from ..base.svg import network_view
 from ..core import optimizers
 from ..core.activations import Activation
+from ..core.init import check_init, draw_weights
 from ..core.losses import Loss
 from ..core.network import Network
 from ..core.training import Parameters, Trainable
-from ..core.validation import as_array, as_input, as_inputs, as_target, as_targets, check_layer
+from ..core.validation import (
+    as_array,
+    as_input,
+    as_inputs,
+    as_target,
+    as_targets,
+    check_layer,
+    check_number,
+    check_output_width,
+    check_sizes,
+    matrix_bytes,
+    resolve_activations,
+)
 
 
 class MatrixNetwork(Trainable):
@@ -50,27 +63,39 @@ class MatrixNetwork(Trainable):
     def __init__(self, sizes: Sequence[int], activation: str | Activation | Sequence = "sigmoid",
                  output: str | Activation | None = None, loss: str | Loss = "half_sse", weight_decay: float = 0.0,
                  seed: int | None = None, init: str = "auto"):
-        # The Network's constructor holds the validation and the initialisation rule: reuse both.
-        self._adopt(Network(sizes, activation=activation, output=output, loss=loss,
-                            weight_decay=weight_decay, seed=seed, init=init))
+        # The checks and the initialisation rule are Network's (same order, same draws), but no scalar network
+        # is built: the twin needs only its arrays, and its memory estimate is theirs (validation.matrix_bytes).
+        sizes = check_sizes(sizes, matrix_bytes, "a matrix twin")
+        activations, loss = resolve_activations(activation, output, loss, len(sizes))
+        check_output_width(loss, sizes)
+        weight_decay = check_number(weight_decay, "weight_decay")
+        try:
+            rng = np.random.default_rng(seed)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"seed: expected None or a non-negative integer, got {seed!r}") from exc
+        init = check_init(init)
+        W = [draw_weights(init, sizes[l - 1], sizes[l], activations[l - 1].name, rng) for l in range(1, len(sizes))]
+        self._set_up(sizes, activations, loss, weight_decay, None, W, [np.zeros(s) for s in sizes[1:]],
+                     [None] * len(W), None, [({}, {}) for _ in W])
 
     def _adopt(self, net: Network) -> None:
-        self.sizes: list[int] = list(net.sizes)
-        self.activations: list[Activation] = list(net.activations)
-        self.loss: Loss = net.loss
-        self.weight_decay: float = net.weight_decay
-        self.standardizer = net.standardizer
-        self.W: list[np.ndarray] = []
-        self.b: list[np.ndarray] = []
+        masks = [net.mask(l) for l in range(1, net.n_layers)]
         # None for a fully connected layer keeps the hot path free of a useless multiplication.
-        self._masks: list[np.ndarray | None] = []
-        for l in range(1, net.n_layers):
-            M = net.mask(l)
-            self.W.append(net.weights(l))
-            self.b.append(net.biases(l))
-            self._masks.append(None if M.all() else M.astype(float))
-        self.optimizer = net.optimizer
-        self._state: list[tuple[dict, dict]] = net.optimizer_state()
+        self._set_up(net.sizes, net.activations, net.loss, net.weight_decay, net.standardizer,
+                     [net.weights(l) for l in range(1, net.n_layers)], [net.biases(l) for l in range(1, net.n_layers)],
+                     [None if M.all() else M.astype(float) for M in masks], net.optimizer, net.optimizer_state())
+
+    def _set_up(self, sizes, activations, loss, weight_decay, standardizer, W, b, masks, optimizer, state) -> None:
+        self.sizes: list[int] = list(sizes)
+        self.activations: list[Activation] = list(activations)
+        self.loss: Loss = loss
+        self.weight_decay: float = weight_decay
+        self.standardizer = standardizer
+        self.W: list[np.ndarray] = W
+        self.b: list[np.ndarray] = b
+        self._masks: list[np.ndarray | None] = masks
+        self.optimizer = optimizer
+        self._state: list[tuple[dict, dict]] = state
         self._clear()
 
     def _clear(self) -> None:
