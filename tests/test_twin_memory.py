@@ -1,6 +1,7 @@
 """The memory limit (NEUROSIM_MAX_MEMORY) measures the matrix twin by its own arrays — 8 bytes per weight and bias
 plus a little per layer — not by the scalar engine's objects, and the twin built from sizes is Network's twin."""
 
+import json
 import re
 
 import numpy as np
@@ -59,3 +60,26 @@ def test_the_twin_checks_its_arguments_as_network_does(kwargs, message):
     for cls in (ns.Network, ns.MatrixNetwork):
         with pytest.raises(ValueError, match=re.escape(message)):
             cls(**kwargs)
+
+
+def test_the_twin_saves_the_file_network_saves(tmp_path):
+    net = ns.Network([2, 3, 2], loss="cross_entropy", seed=1, init="he_normal")
+    net.prune(1, 2, 1)
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    net.fit(X, np.arange(6) % 2, epochs=3, lr=0.1, optimizer="adam", progress=False)
+    net.standardizer = ns.Standardizer.fit(X)
+    net.save(tmp_path / "net.json")
+    ns.MatrixNetwork.from_network(net).save(tmp_path / "twin.json")
+    assert (tmp_path / "twin.json").read_bytes() == (tmp_path / "net.json").read_bytes()
+
+
+def test_train_with_the_matrix_engine_is_measured_as_a_twin(monkeypatch, tmp_path, capsys):
+    from neurosim.cli import main
+
+    monkeypatch.setenv("NEUROSIM_MAX_MEMORY", "16M")
+    argv = ["train", "--hidden", "1000,1000", "--m", "20", "--epochs", "1", "--quiet"]
+    assert main(argv) == 2 and "--hidden: sizes: a network of 4 layers" in capsys.readouterr().err
+    path = tmp_path / "big.json"
+    assert main([*argv, "--engine", "matrix", "--save", str(path)]) == 0
+    saved = json.loads(path.read_text())
+    assert saved["sizes"] == [2, 1000, 1000, 1] and np.array(saved["weights"][1]).shape == (1000, 1000)

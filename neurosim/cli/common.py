@@ -214,11 +214,11 @@ _OPTION_OF = {"sizes": "--sizes", "activation": "--activation", "output": "--out
               "weight_decay": "--weight-decay", "seed": "--seed", "init": "--init"}
 
 
-def new_network(sizes: list[int], sizes_option: str = "--sizes", **kwargs) -> Network:
-    """``Network(sizes, **kwargs)`` whose errors start with the option: "--weight-decay: weight_decay: …"
-    (``sizes_option`` names the option the widths came from)."""
+def new_network(sizes: list[int], sizes_option: str = "--sizes", cls=Network, **kwargs):
+    """``cls(sizes, **kwargs)`` (a Network, or the matrix twin) whose errors start with the option:
+    "--weight-decay: weight_decay: …" (``sizes_option`` names the option the widths came from)."""
     try:
-        return Network(sizes, **kwargs)
+        return cls(sizes, **kwargs)
     except (ValueError, TypeError) as exc:
         option = {**_OPTION_OF, "sizes": sizes_option}.get(str(exc).partition(":")[0].strip())
         if option is None:

@@ -14,8 +14,10 @@ import sys
 import time
 
 from ..core.init import ALIASES, SCHEMES
+from ..core.network import Network
 from ..core.training import MAX_BATCH_SIZE, MAX_EPOCHS, DivergenceError
 from ..data import datasets
+from ..witnesses.matrix import MatrixNetwork
 from .common import (
     DEFAULT_LR,
     add_network_options,
@@ -161,8 +163,7 @@ def run(args: argparse.Namespace) -> int:
     n_out = net.sizes[-1]
     T = {part.name: targets(task, net.loss.name, n_out, part.Y) for part in parts}
     val = next((p for p in parts if p.name == "validation"), None)
-    if args.engine == "matrix":
-        from ..witnesses.matrix import MatrixNetwork
+    if args.engine == "matrix" and isinstance(net, Network):   # a loaded network: its twin
         model = MatrixNetwork.from_network(net)
     else:
         model = net
@@ -220,7 +221,7 @@ def run(args: argparse.Namespace) -> int:
     warning = saturation_warning(model, history, train.X, args)
     if warning:
         print(f"neurosim train: warning: {warning}", file=sys.stderr)
-    trained = model.to_network() if args.engine == "matrix" else model
+    trained = model   # the twin saves and plots itself: no scalar network of its size is ever built
     report(model, task, parts, T)
     if args.save:
         try:

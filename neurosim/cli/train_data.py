@@ -13,6 +13,7 @@ from ..core.network import Network
 from ..core.scaling import Standardizer
 from ..data import datasets
 from ..data.csvdata import read_csv
+from ..witnesses.matrix import MatrixNetwork
 from .common import new_network, parse_activation
 
 # A target column with at most this many distinct whole numbers is read as class labels (--task auto).
@@ -122,7 +123,7 @@ def describe_output(task: Task, loss: str, n_out: int) -> str:
     return f"{len(task.classes)} classes: one output neuron per class, loss {loss}"
 
 
-def build_network(args: argparse.Namespace, task: Task) -> Network:
+def build_network(args: argparse.Namespace, task: Task) -> Network | MatrixNetwork:
     if args.load:
         for option in ("sizes", "hidden", "activation", "output", "loss", "weight_decay", "init"):
             if getattr(args, option) is not None:
@@ -156,9 +157,10 @@ def build_network(args: argparse.Namespace, task: Task) -> Network:
     output = args.output
     if output is None and loss not in ("cross_entropy", "binary_cross_entropy"):
         output = "identity" if task.classes is None else "sigmoid"
-    net = new_network(sizes, "--sizes" if args.sizes else "--hidden", activation=activation, output=output, loss=loss,
-                      weight_decay=args.weight_decay or 0.0, seed=args.seed, init=args.init or "auto")
-    return net
+    # --engine matrix builds the twin straight away: only its arrays, and only their memory counts against the limit
+    cls = MatrixNetwork if getattr(args, "engine", "scalar") == "matrix" else Network
+    return new_network(sizes, "--sizes" if args.sizes else "--hidden", cls=cls, activation=activation, output=output,
+                       loss=loss, weight_decay=args.weight_decay or 0.0, seed=args.seed, init=args.init or "auto")
 
 
 @dataclass

@@ -23,15 +23,18 @@ copy of the rules in :mod:`neurosim.core.optimizers`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from os import PathLike
 
 import numpy as np
 
+from ..base.files import write_json_atomic
 from ..base.svg import network_view
 from ..core import optimizers
 from ..core.activations import Activation
 from ..core.init import check_init, draw_weights
 from ..core.losses import Loss
 from ..core.network import Network
+from ..core.state import network_dict
 from ..core.training import Parameters, Trainable
 from ..core.validation import (
     as_array,
@@ -77,6 +80,7 @@ class MatrixNetwork(Trainable):
         W = [draw_weights(init, sizes[l - 1], sizes[l], activations[l - 1].name, rng) for l in range(1, len(sizes))]
         self._set_up(sizes, activations, loss, weight_decay, None, W, [np.zeros(s) for s in sizes[1:]],
                      [None] * len(W), None, [({}, {}) for _ in W])
+        self.init = init
 
     def _adopt(self, net: Network) -> None:
         masks = [net.mask(l) for l in range(1, net.n_layers)]
@@ -84,6 +88,7 @@ class MatrixNetwork(Trainable):
         self._set_up(net.sizes, net.activations, net.loss, net.weight_decay, net.standardizer,
                      [net.weights(l) for l in range(1, net.n_layers)], [net.biases(l) for l in range(1, net.n_layers)],
                      [None if M.all() else M.astype(float) for M in masks], net.optimizer, net.optimizer_state())
+        self.init = net.init
 
     def _set_up(self, sizes, activations, loss, weight_decay, standardizer, W, b, masks, optimizer, state) -> None:
         self.sizes: list[int] = list(sizes)
@@ -118,7 +123,7 @@ class MatrixNetwork(Trainable):
     def to_network(self) -> Network:
         """A scalar :class:`Network` with the same structure (pruned connections removed) and parameters."""
         net = Network(self.sizes, activation=self.activations[:-1], output=self.activations[-1], loss=self.loss,
-                      weight_decay=self.weight_decay, seed=0)
+                      weight_decay=self.weight_decay, seed=0, init=self.init)
         for l, M in enumerate(self._masks, start=1):
             if M is not None:
                 for i, j in np.argwhere(M == 0) + 1:
@@ -127,6 +132,11 @@ class MatrixNetwork(Trainable):
         optimizers.scatter_state(net, self.optimizer, self._state)
         net.standardizer = self.standardizer
         return net
+
+    def save(self, path: str | PathLike) -> None:
+        """Write the twin as the JSON file ``Network.save`` writes (``ns.Network.load`` reads it), atomically,
+        without building a scalar network first."""
+        write_json_atomic(path, network_dict(self))
 
     # --- structure and parameters ------------------------------------------------------------------
 
