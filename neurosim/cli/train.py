@@ -19,6 +19,7 @@ from ..core.training import MAX_BATCH_SIZE, MAX_EPOCHS, DivergenceError
 from ..data import datasets
 from ..witnesses.matrix import MatrixNetwork
 from .common import (
+    DEFAULT_EPOCHS,
     DEFAULT_LR,
     add_network_options,
     check_output_file,
@@ -114,8 +115,8 @@ def register(sub) -> None:
         help=f"hidden layer widths only; input and output widths come from the data "
              f"(default without --sizes/--load: {','.join(map(str, DEFAULT_HIDDEN))})")
     t = p.add_argument_group("training")
-    t.add_argument("--epochs", type=whole_number_up_to(MAX_EPOCHS), default=200,
-                   help="passes over the data (default: 200)")
+    t.add_argument("--epochs", type=whole_number_up_to(MAX_EPOCHS), default=DEFAULT_EPOCHS,
+                   help=f"passes over the data (default: {DEFAULT_EPOCHS})")
     t.add_argument("--lr", type=positive_float, metavar="α",
                    help="learning rate α (default: " + ", ".join(f"{v:g} for {k}" for k, v in DEFAULT_LR.items())
                         + ")")
