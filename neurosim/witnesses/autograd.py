@@ -16,12 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..base.html import report
 from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
-from ..base.tables import text_table
 from ..core.network import Network
 from ..core.validation import check_number
 from .pytorch import check_exportable, import_torch, to_torch, torch_loss, weight_parameter
+from .report import _Report
 
 
 @dataclass(frozen=True)
@@ -39,48 +38,25 @@ class TorchRow:
     ok: bool
 
 
-_HEAD = ("quantity", "neurosim", "torch autograd", "difference", "")
-
-
-def _cells(r: TorchRow) -> tuple[str, ...]:
-    return (r.symbol, f"{r.neurosim:.10g}", f"{r.torch:.10g}", f"{r.difference:.2e}", "" if r.ok else "✗ differs")
-
-
-class TorchReport:
+class TorchReport(_Report):
     """The result of :func:`compare_torch`: ``rows`` (J, then each layer's weight and bias gradients), ``ok``,
     ``max_abs_error``, ``mismatches``. ``str(report)`` puts the verdict first, then what was compared, then a
     table of at most ``limit`` rows (mismatches first); ``report.table(limit=None)`` lists all."""
 
-    limit = 40
-    html_rows = 12
-    see_all = "report.table(limit=None)"
+    _head = ("quantity", "neurosim", "torch autograd", "difference", "")
+    _verdict_first = True
 
     def __init__(self, rows: list[TorchRow], rtol: float, atol: float, sizes: list[int], m: int, version: str):
-        self.rows = rows
-        self.rtol = rtol
-        self.atol = atol
+        super().__init__(rows, rtol, atol)
         self.sizes = sizes
         self.m = m
         self.torch_version = version
 
-    @property
-    def mismatches(self) -> list[TorchRow]:
-        """The rows that differ beyond the tolerance."""
-        return [r for r in self.rows if not r.ok]
+    def _cells(self, r: TorchRow) -> tuple[str, ...]:
+        return (r.symbol, f"{r.neurosim:.10g}", f"{r.torch:.10g}", f"{r.difference:.2e}",
+                "" if r.ok else "✗ differs")
 
-    @property
-    def ok(self) -> bool:
-        """True when J and every gradient agree."""
-        return not self.mismatches
-
-    @property
-    def max_abs_error(self) -> float:
-        """max |neurosim − torch| over all rows (inf when a difference is not finite)."""
-        diffs = np.abs([r.difference for r in self.rows], dtype=float)
-        return float(diffs.max()) if np.all(np.isfinite(diffs)) else float("inf")
-
-    def verdict(self) -> str:
-        """One sentence: all agree, or the first differing number."""
+    def _verdict(self) -> str:
         n = len(self.rows) - 1
         if self.ok:
             return f"torch autograd agrees with neurosim on J and all {n} gradients of J(W,b)."
@@ -93,36 +69,10 @@ class TorchReport:
         shape = "-".join(map(str, self.sizes))
         return "\n".join([
             f"neurosim (neuron by neuron) vs torch {self.torch_version} autograd (float64): {shape} network, "
-            f"{self.m} example{'s' * (self.m != 1)}, J(W,b) of eq. 6 and its {len(self.rows) - 1} gradients",
+            f"{self.m} example{'s' * (self.m != 1)}, J(W,b) of eq. 6 and its {max(len(self.rows) - 1, 0)} gradients",
             f"agree when |neurosim − torch| ≤ {self.atol:g} + {self.rtol:g}·max(|neurosim|, |torch|); "
             f"max |difference| = {self.max_abs_error:.3g}",
         ])
-
-    def table(self, limit: int | None = None) -> str:
-        """The rows as aligned text; with ``limit``, at most that many (mismatches first)."""
-        rows, note = self.rows, ""
-        if limit is not None and len(rows) > limit:
-            rows = (self.mismatches + [r for r in self.rows if r.ok])[:limit]
-            note = f"… {len(self.rows) - limit} more rows not shown ({self.see_all} lists all)"
-        lines = text_table(_HEAD, [_cells(r) for r in rows])
-        if note:
-            lines.append(note)
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return "\n".join([("OK: " if self.ok else "MISMATCH: ") + self.verdict(), self.summary(), "",
-                          self.table(self.limit)])
-
-    def _repr_html_(self) -> str:
-        """Jupyter: the verdict first, then the summary and the worst rows (mismatches, then the largest
-        differences)."""
-        def badness(r: TorchRow) -> tuple[bool, float]:   # mismatches first, NaN the worst
-            return r.ok, -abs(r.difference) if r.difference == r.difference else -float("inf")
-
-        shown = sorted(self.rows, key=badness)[:self.html_rows]
-        note = f"the {len(shown)} largest of {len(self.rows)} rows; {self.see_all} lists all" \
-            if len(self.rows) > len(shown) else ""
-        return report(self.ok, self.verdict(), self.summary(), _HEAD, [_cells(r) for r in shown], note)
 
     def __repr__(self) -> str:
         return (f"TorchReport(ok={self.ok}, rows={len(self.rows)}, mismatches={len(self.mismatches)}, "

@@ -16,17 +16,15 @@ Neuron, in the twin's arrays — is compared too (phase "optimizer", rows such a
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..base.html import report
 from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
-from ..base.tables import text_table
 from ..core.network import Network
 from ..core.validation import check_number
 from .matrix import MatrixNetwork
+from .report import _Report
 
 PHASES = ("forward", "backward", "gradient", "optimizer")
 
@@ -56,58 +54,30 @@ class Row:
         return f"{self.symbol} of " + ("the batch cost" if self.example is None else f"example {self.example}")
 
 
-_HEAD = ("quantity", "example", "scalar", "matrix", "difference", "")
-
-
-def _cells(r: Row) -> tuple[str, ...]:
-    """One row as the text table and the notebook table print it."""
-    return (r.symbol, "batch" if r.example is None else str(r.example), f"{r.scalar:.10g}", f"{r.matrix:.10g}",
-            f"{r.difference:.2e}", "" if r.ok else "✗ differs")
-
-
-class EquivalenceReport:
+class EquivalenceReport(_Report):
     """The result of :func:`compare`: ``rows`` in computation order, ``ok``, ``max_abs_error``, ``mismatches``.
 
     ``str(report)`` is a summary, the verdict naming the first differing quantity, and a table bounded
     by ``limit`` rows (mismatches first); ``report.table(limit=None)`` lists every row.
     """
 
-    limit = 40
-    html_rows = 12
-    see_all = "report.table(limit=None)"
+    _head = ("quantity", "example", "scalar", "matrix", "difference", "")
 
     def __init__(self, rows: list[Row], rtol: float, atol: float, sizes: list[int], m: int):
-        self.rows = rows
-        self.rtol = rtol
-        self.atol = atol
+        super().__init__(rows, rtol, atol)
         self.sizes = sizes
         self.m = m
 
-    @property
-    def mismatches(self) -> list[Row]:
-        """The rows that differ beyond the tolerance, in computation order."""
-        return [r for r in self.rows if not r.ok]
-
-    @property
-    def ok(self) -> bool:
-        """True when every compared quantity agrees."""
-        return all(r.ok for r in self.rows)
-
-    @property
-    def max_abs_error(self) -> float:
-        """max |scalar − matrix| over all rows (inf when a difference is not finite)."""
-        diffs = np.abs([r.difference for r in self.rows], dtype=float)
-        if diffs.size == 0:
-            return 0.0
-        return float(diffs.max()) if np.all(np.isfinite(diffs)) else float("inf")
+    def _cells(self, r: Row) -> tuple[str, ...]:
+        return (r.symbol, "batch" if r.example is None else str(r.example), f"{r.scalar:.10g}",
+                f"{r.matrix:.10g}", f"{r.difference:.2e}", "" if r.ok else "✗ differs")
 
     @property
     def first_mismatch(self) -> Row | None:
         """The first differing quantity in computation order, or None."""
         return next((r for r in self.rows if not r.ok), None)
 
-    def verdict(self) -> str:
-        """One sentence: all agree, or which quantity is where it goes wrong."""
+    def _verdict(self) -> str:
         first = self.first_mismatch
         if first is None:
             return f"all {len(self.rows)} quantities agree: the neurons compute exactly what the matrices compute."
@@ -136,39 +106,17 @@ class EquivalenceReport:
             f"max |difference| = {self.max_abs_error:.3g}",
         ])
 
-    def table(self, limit: int | None = None) -> str:
-        """The rows as aligned text; with ``limit``, at most that many (mismatches first). The note on hidden
-        rows says how to list them all: ``self.see_all`` (the CLI sets it to its ``--rows 0``)."""
+    def _shown(self, limit: int | None) -> tuple[list[Row], str]:
+        """Mismatches first; the note counts the hidden mismatches apart from the hidden agreeing rows."""
         mism = self.mismatches
         if limit is None or len(self.rows) <= limit:
-            shown, note = self.rows, ""
-        elif mism:
-            shown = mism[:limit]
-            rest = len(mism) - len(shown)
-            note = (f"… {rest} more mismatches and " if rest else "… ") + \
-                f"{len(self.rows) - len(mism)} agreeing rows not shown ({self.see_all} lists all)"
-        else:
-            shown = self.rows[:limit]
-            note = f"… {len(self.rows) - limit} more rows, all agreeing ({self.see_all} lists all)"
-        lines = text_table(_HEAD, [_cells(r) for r in shown])
-        if note:
-            lines.append(note)
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return "\n".join([self.summary(), ("OK: " if self.ok else "MISMATCH: ") + self.verdict(), "",
-                          self.table(self.limit)])
-
-    def _repr_html_(self) -> str:
-        """Jupyter: the verdict first, then the summary and the worst rows (mismatches, then the largest
-        differences), with the digits of ``table()``."""
-        def badness(r: Row) -> tuple[bool, float]:   # mismatches first, NaN the worst
-            return r.ok, -abs(r.difference) if r.difference == r.difference else -math.inf
-
-        shown = sorted(self.rows, key=badness)[:self.html_rows]
-        note = f"the {len(shown)} largest of {len(self.rows)} rows; {self.see_all} lists all" \
-            if len(self.rows) > len(shown) else ""
-        return report(self.ok, self.verdict(), self.summary(), _HEAD, [_cells(r) for r in shown], note)
+            return self.rows, ""
+        if not mism:
+            return self.rows[:limit], f"… {len(self.rows) - limit} more rows, all agreeing ({self.see_all} lists all)"
+        shown = mism[:limit]
+        rest = len(mism) - len(shown)
+        return shown, ((f"… {rest} more mismatches and " if rest else "… ") +
+                       f"{len(self.rows) - len(mism)} agreeing rows not shown ({self.see_all} lists all)")
 
     def __repr__(self) -> str:
         return (f"EquivalenceReport(ok={self.ok}, rows={len(self.rows)}, mismatches={len(self.mismatches)}, "

@@ -26,12 +26,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..base.html import report
 from ..base.notation import DEFAULT_NOTATION, check_notation, symbol
-from ..base.tables import text_table
 from ..core.network import Network
 from ..core.validation import check_number, check_seed
 from .matrix import MatrixNetwork
+from .report import _Report
 
 # Activations with a kink at z = 0, where a difference quotient straddling 0 is no derivative.
 _KINKED = {"relu", "leaky_relu"}
@@ -57,31 +56,30 @@ class GradientRow:
     ok: bool
 
 
-_HEAD = ("parameter", "backprop ∂J/∂θ", "numeric ∂J/∂θ", "rel. error", "")
-
-
-def _cells(r: GradientRow) -> tuple[str, ...]:
-    """One row as the text table and the notebook table print it."""
-    return (r.symbol, f"{r.analytic:.10g}", f"{r.numeric:.10g}", f"{r.rel_error:.2e}", "" if r.ok else "✗ differs")
-
-
-class GradientCheckReport:
+class GradientCheckReport(_Report):
     """The result of :func:`gradient_check`: ``rows`` (one per checked parameter), ``ok``, ``max_rel_error``."""
 
-    limit = 40
-    html_rows = 12
-    see_all = "report.table(limit=None)"
+    _head = ("parameter", "backprop ∂J/∂θ", "numeric ∂J/∂θ", "rel. error", "")
+    _html_worst = "worst"
 
     def __init__(self, rows: list[GradientRow], eps: float, rtol: float, atol: float, cost: float, total: int,
                  near_kinks: int, scalar_cost: float | None = None):
-        self.rows = rows
+        super().__init__(rows, rtol, atol)
         self.scalar_cost = scalar_cost   # J by the scalar engine at θ (None when a twin was checked)
         self.eps = eps
-        self.rtol = rtol
-        self.atol = atol
         self.cost = cost
         self.total = total
         self.near_kinks = near_kinks
+
+    def _cells(self, r: GradientRow) -> tuple[str, ...]:
+        return (r.symbol, f"{r.analytic:.10g}", f"{r.numeric:.10g}", f"{r.rel_error:.2e}",
+                "" if r.ok else "✗ differs")
+
+    def _abs_error(self, r: GradientRow) -> float:
+        return r.abs_error
+
+    def _rank(self, r: GradientRow) -> float:
+        return r.rel_error
 
     @property
     def costs_agree(self) -> bool:
@@ -94,7 +92,7 @@ class GradientCheckReport:
     def ok(self) -> bool:
         """True when J is finite, the two engines' J agree, and every checked gradient agrees with its
         difference quotient."""
-        return self.finite and self.costs_agree and all(r.ok for r in self.rows)
+        return self.finite and self.costs_agree and super().ok
 
     @property
     def finite(self) -> bool:
@@ -107,17 +105,11 @@ class GradientCheckReport:
         return max((r.rel_error for r in self.rows), default=0.0)
 
     @property
-    def max_abs_error(self) -> float:
-        """max |numeric − analytic|."""
-        return max((r.abs_error for r in self.rows), default=0.0)
-
-    @property
     def failures(self) -> list[GradientRow]:
-        """The rows that disagree."""
-        return [r for r in self.rows if not r.ok]
+        """The rows that disagree (the same as ``mismatches``)."""
+        return self.mismatches
 
-    def verdict(self) -> str:
-        """One sentence: all agree, or which gradient is wrong first and the worst one."""
+    def _verdict(self) -> str:
         if not self.finite:
             text = (f"J(W,b) = {self.cost} is not finite at these weights, so neither backprop's gradients nor "
                     "finite differences mean anything; look for an overflow (a huge weight_decay, weights or "
@@ -138,19 +130,6 @@ class GradientCheckReport:
                      "kink at 0, where a difference quotient is not a derivative.")
         return text
 
-    def table(self, limit: int | None = None) -> str:
-        """The rows as aligned text; with ``limit``, at most that many (failures first)."""
-        rows = self.rows
-        note = ""
-        if limit is not None and len(rows) > limit:
-            fails = self.failures
-            rows = (fails + [r for r in self.rows if r.ok])[:limit]
-            note = f"… {len(self.rows) - limit} more rows not shown ({self.see_all} lists all)"
-        lines = text_table(_HEAD, [_cells(r) for r in rows])
-        if note:
-            lines.append(note)
-        return "\n".join(lines)
-
     def summary(self) -> str:
         """What was checked and how."""
         sample = "" if len(self.rows) == self.total else f" (a random sample of {self.total})"
@@ -160,18 +139,6 @@ class GradientCheckReport:
         return (f"Gradient check: central differences (J(θ+ε) − J(θ−ε))/2ε with ε = {self.eps:g} for "
                 f"{len(self.rows)} parameters{sample}; J = {self.cost:.10g}{engines}\n"
                 f"agree when |numeric − backprop| ≤ max({self.rtol:g}·max(|numeric|, |backprop|), {self.atol:.2g})")
-
-    def __str__(self) -> str:
-        return "\n".join([self.summary(), ("OK: " if self.ok else "MISMATCH: ") + self.verdict(), "",
-                          self.table(self.limit)])
-
-    def _repr_html_(self) -> str:
-        """Jupyter: the verdict first, then the summary and the worst rows (largest relative error first),
-        with the digits of ``table()``."""
-        shown = sorted(self.rows, key=lambda r: (r.ok, -r.rel_error))[:self.html_rows]
-        note = f"the {len(shown)} worst of {len(self.rows)} rows; {self.see_all} lists all" \
-            if len(self.rows) > len(shown) else ""
-        return report(self.ok, self.verdict(), self.summary(), _HEAD, [_cells(r) for r in shown], note)
 
     def __repr__(self) -> str:
         return (f"GradientCheckReport(ok={self.ok}, checked={len(self.rows)}, failures={len(self.failures)}, "
