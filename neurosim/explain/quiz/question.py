@@ -24,13 +24,14 @@ from ...core.activations import Activation
 from ...core.network import Network
 from ...core.validation import as_input, as_target, check_number
 from . import structure
-from .answers import Candidate, Check, close, diagnosis, parse_answer, parse_neuron, parse_shape
+from .answers import Candidate, Check, close, diagnosis, parse_answer
 from .chain import chain
 from .mistakes import _BACKWARD_SLIPS, _FORWARD_SLIPS, MISTAKES, _hand_pass, _Values
+from .structure import KIND
 from .table import format_html, format_table
 
 KINDS = ("z", "a", "delta", "grad")          # questions with a number for answer
-STRUCTURE_KINDS = ("shape", "sender")         # questions with a shape or a neuron for answer
+STRUCTURE_KINDS = tuple(KIND)                 # questions with a shape or a neuron for answer
 ASK_CHOICES = (*KINDS, *STRUCTURE_KINDS, "any")
 
 
@@ -130,25 +131,21 @@ class Quiz:
         return x, self._rng.integers(0, unit + 1, size=k) / unit
 
     def _positions(self, kind: str) -> list[tuple]:
-        s, n = self.net.sizes, self.net.n_layers
-        if kind == "shape":
-            return structure.shape_positions(s)
-        if kind in ("grad", "sender"):
-            return [(l, i, j) for l in range(1, n) for i in range(1, s[l] + 1) for j in range(1, s[l - 1] + 1)
-                    if self.net.graph.has_edge((l, j), (l + 1, i))]
-        return [(l, i) for l in range(2, n + 1) for i in range(1, s[l - 1] + 1)]
+        if kind in KIND:
+            return KIND[kind].positions(self.net)
+        if kind == "grad":
+            return structure.weight_positions(self.net)
+        s = self.net.sizes
+        return [(l, i) for l in range(2, self.net.n_layers + 1) for i in range(1, s[l - 1] + 1)]
 
     def _pick(self, ask: str) -> tuple[str, tuple[int, ...]]:
         """A random quantity of the asked kind; values near 0 (a dead ReLU, say) are avoided when possible,
         because most mistakes give 0 there too and the answer would teach nothing."""
         kind = str(self._rng.choice(KINDS)) if ask == "any" else ask
-        positions = self._positions(kind)
-        if kind == "shape":
-            # a square answer cannot tell rows from columns: ask about a non-square one when there is one
-            telling = [w for w in positions if len(set(structure.expected_shape(*w, self.net.sizes, self.m))) == 2]
-            positions = telling or positions
-        if kind in STRUCTURE_KINDS:
+        if kind in KIND:
+            positions = KIND[kind].choices(self.net, self.m)
             return kind, positions[int(self._rng.integers(len(positions)))]
+        positions = self._positions(kind)
         order = self._rng.permutation(len(positions))
         for k in order:
             self.kind, self.where = kind, positions[k]
@@ -160,8 +157,8 @@ class Quiz:
         where = tuple(where) if isinstance(where, (tuple, list)) else (where,)
         positions = self._positions(kind)
         if where not in positions:
-            shape = {"grad": "(l, i, j) for W_ij^(l)", "sender": "(l, i, j) for W_ij^(l)",
-                     "shape": "(name, l) with name W, delta or grad"}.get(kind, "(l, i) with l = 2 … n_l")
+            shape = KIND[kind].where_text if kind in KIND else \
+                structure.WEIGHT_WHERE if kind == "grad" else "(l, i) with l = 2 … n_l"
             raise ValueError(f"where: expected {shape} of this {'-'.join(map(str, self.net.sizes))} network "
                              f"(1-based), got {where!r}")
         return kind, where
@@ -169,31 +166,29 @@ class Quiz:
     # --- the asked quantity ---------------------------------------------------------------------
 
     @property
+    def _kind(self) -> structure.StructureKind | None:
+        """The structure question kind that answers for this quiz, or None for a numeric question."""
+        return KIND.get(self.kind)
+
+    def _title(self, latex: bool) -> str:
+        if self._kind is not None:
+            return self._kind.title(self.where, latex)
+        if self.kind == "grad":
+            sym = structure.d_J(symbol("W", *self.where, latex=latex), latex)
+        else:
+            sym = symbol(self.kind, *self.where, latex=latex)
+        return f"${sym}$" if latex else sym
+
+    @property
     def symbol(self) -> str:
         """The asked quantity in the notation, e.g. ``δ_1^(2)``, ``∂J/∂W_12^(1)``, ``shape of W^(2)`` or
         ``sender along W_12^(2)``."""
-        if self.kind == "shape":
-            return f"shape of {structure.shape_symbol(*self.where)}"
-        if self.kind == "sender":
-            return f"sender along {symbol('W', *self.where)}"
-        if self.kind == "grad":
-            l, i, j = self.where
-            return f"∂J/∂{symbol('W', l, i, j)}"
-        return symbol(self.kind, *self.where)
+        return self._title(latex=False)
 
     @property
     def mathtext(self) -> str:
-        """The asked quantity as matplotlib mathtext, e.g. ``$\\delta_{1}^{(2)}$``."""
-        if self.kind == "shape":
-            name, l = self.where
-            sym = {"W": f"W^{{({l})}}", "delta": f"\\Delta^{{({l})}}", "grad": f"\\partial J/\\partial W^{{({l})}}"}
-            return f"the shape of ${sym[name]}$"
-        if self.kind == "sender":
-            return f"the sender along ${symbol('W', *self.where, latex=True)}$"
-        if self.kind == "grad":
-            l, i, j = self.where
-            return rf"$\partial J/\partial {symbol('W', l, i, j, latex=True)}$"
-        return f"${symbol(self.kind, *self.where, latex=True)}$"
+        """The asked quantity as matplotlib mathtext, e.g. ``$\\delta_{1}^{(2)}$`` or ``the shape of $W^{(2)}$``."""
+        return self._title(latex=True)
 
     @property
     def numeric(self) -> bool:
@@ -201,10 +196,8 @@ class Quiz:
         return self.kind in KINDS
 
     def _expected(self):
-        if self.kind == "shape":
-            return structure.expected_shape(*self.where, self.net.sizes, self.m)
-        if self.kind == "sender":
-            return structure.sender(*self.where)
+        if self._kind is not None:
+            return self._kind.expected(self.where, self.net, self.m)
         if self.kind == "grad":
             return float(self.net.connection(*self.where).grad)
         neuron = self.net.neuron(*self.where)
@@ -249,10 +242,8 @@ class Quiz:
         this network are listed; the same mistake may appear more than once (made in this step only, or in
         every layer; or two readings of it).
         """
-        if self.kind == "shape":
-            return structure.shape_candidates(*self.where, self.net.sizes, self.m)
-        if self.kind == "sender":
-            return structure.sender_candidates(*self.where)
+        if self._kind is not None:
+            return self._kind.candidates(self.where, self.net, self.m)
         slips = _FORWARD_SLIPS if self.kind in ("z", "a") else _BACKWARD_SLIPS
         here = self.where[0] + 1 if self.kind == "grad" else self.where[0]
         found: list[Candidate] = []
@@ -294,10 +285,8 @@ class Quiz:
     @property
     def prompt(self) -> str:
         """The request alone, e.g. "Compute δ_1^(2) = ∂J/∂z_1^(2) …"."""
-        if self.kind == "shape":
-            return structure.shape_prompt(*self.where, self.m)
-        if self.kind == "sender":
-            return structure.sender_prompt(*self.where)
+        if self._kind is not None:
+            return self._kind.prompt(self.where, self.m)
         what = {"z": "the weighted input", "a": "the activation", "delta": "the error term",
                 "grad": "the gradient of the loss"}[self.kind]
         extra = f" = ∂J/∂{symbol('z', *self.where)}" if self.kind == "delta" else ""
@@ -365,19 +354,16 @@ class Quiz:
         """The worked solution: the Step of ``ns.trace(net, x, y)`` that computes the asked quantity (its
         ``.formula`` in symbols, its ``.numbers`` with this network's numbers); for a shape or sender question
         the rule, with this network's numbers, as text."""
-        if self.kind == "shape":
-            return structure.shape_rule(*self.where, self.net.sizes, self.m)
-        if self.kind == "sender":
-            l, i, j = self.where
-            return structure.sender_rule(l, i, j, self.net.neuron(l + 1, i).delta, self.net.connection(l, i, j).weight)
+        if self._kind is not None:
+            return self._kind.rule(self.where, self.net, self.m)
         return self.steps()[0]
 
     def check(self, answer) -> Check:
         """Judge ``answer``: a number (or text holding one) correct within ``tol``; a shape (``4x3``, ``4×3``,
         ``(4, 3)``) or a neuron (``3,1``) exactly. A wrong answer gets the closest catalogued mistake(s) — all
         of them when several give the same answer — and the whole worked chain."""
-        if self.kind in STRUCTURE_KINDS:
-            value = parse_shape(answer) if self.kind == "shape" else parse_neuron(answer)
+        if self._kind is not None:
+            value = self._kind.parse(answer)
             chosen = [c for c in self.candidates() if c.value == value]
             chosen = [c for k, c in enumerate(chosen) if all(u.mistake is not c.mistake for u in chosen[:k])]
             return Check(value, value == self.expected, self.expected, self.symbol, tuple(chosen),

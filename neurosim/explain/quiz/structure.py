@@ -2,8 +2,9 @@
 ∂J/∂W^(l) in the notes' column form (one example per COLUMN, as in Alsup's note), and which neuron sends the
 message that travels back along a connection.
 
-Each question kind gives its right answer, the answers the usual slips give (:class:`Candidate`) and the rule
-as text. Shapes are (rows, columns); neurons are (l, i), 1-based.
+Each question kind is one object (:data:`KIND`) that knows, in one place, where it can ask (``positions``), how
+the asked thing is written (``title``), its right answer, the answers the usual slips give (:class:`Candidate`),
+the request, the rule as text and how to read an answer. Shapes are (rows, columns); neurons are (l, i), 1-based.
 """
 
 from __future__ import annotations
@@ -12,10 +13,23 @@ from collections.abc import Sequence
 
 from ...base.notation import layer_symbol, symbol
 from ..steps import _operand_text
-from .answers import Candidate
+from .answers import Candidate, parse_neuron, parse_shape
 from .mistakes import MISTAKES
 
 SHAPE_OF = ("W", "delta", "grad")
+WEIGHT_WHERE = "(l, i, j) for W_ij^(l)"   # how ``where`` names one weight, for the error message
+
+
+def d_J(sym: str, latex: bool = False) -> str:
+    """∂J/∂``sym``, plain or LaTeX."""
+    return (r"\partial J/\partial " if latex else "∂J/∂") + sym
+
+
+def weight_positions(net) -> list[tuple[int, int, int]]:
+    """(l, i, j) of every connection that exists (a pruned one cannot be asked about), layer by layer."""
+    s = net.sizes
+    return [(l, i, j) for l in range(1, net.n_layers) for i in range(1, s[l] + 1) for j in range(1, s[l - 1] + 1)
+            if net.graph.has_edge((l, j), (l + 1, i))]
 
 
 def shape_positions(sizes: Sequence[int]) -> list[tuple[str, int]]:
@@ -26,11 +40,12 @@ def shape_positions(sizes: Sequence[int]) -> list[tuple[str, int]]:
             + [("grad", l) for l in range(1, n)])
 
 
-def shape_symbol(name: str, l: int) -> str:
-    """``W^(2)``, ``Δ^(3)`` (the batch δ^(3), one column per example) or ``∂J/∂W^(2)``."""
+def shape_symbol(name: str, l: int, latex: bool = False) -> str:
+    """``W^(2)``, ``Δ^(3)`` (the batch δ^(3), one column per example) or ``∂J/∂W^(2)``; plain or LaTeX."""
     if name == "delta":
-        return f"Δ^({l})"
-    return layer_symbol("W", l) if name == "W" else f"∂J/∂{layer_symbol('W', l)}"
+        return rf"\Delta^{{({l})}}" if latex else f"Δ^({l})"
+    w = layer_symbol("W", l, latex=latex)
+    return w if name == "W" else d_J(w, latex)
 
 
 def shape_prompt(name: str, l: int, m: int) -> str:
@@ -117,3 +132,89 @@ def sender_rule(l: int, i: int, j: int, delta: float | None = None, weight: floa
         text += (f"\nHere {d}·{w} = {_operand_text(delta, 6)}·{_operand_text(weight, 6)} = "
                  f"{delta * weight:.6g}.")
     return text
+
+
+class StructureKind:
+    """One structure question kind; ``where`` is the asked position, ``m`` the batch size of a shape question.
+    The Quiz asks its kind for everything that depends on the kind, so each rule below is written once."""
+
+    name = ""
+    words = ""          # what is asked about the symbol: "shape of", "sender along"
+    where_text = ""     # how ``where`` is written, for the error message
+
+    def positions(self, net) -> list[tuple]:
+        """Every ``where`` this kind can ask about on ``net``."""
+        raise NotImplementedError
+
+    def choices(self, net, m: int) -> list[tuple]:
+        """The positions a random question picks from."""
+        return self.positions(net)
+
+    def symbol(self, where: tuple, latex: bool = False) -> str:
+        raise NotImplementedError
+
+    def title(self, where: tuple, latex: bool = False) -> str:
+        """``shape of W^(2)``, or as mathtext ``the shape of $W^{(2)}$``."""
+        if latex:
+            return f"the {self.words} ${self.symbol(where, latex=True)}$"
+        return f"{self.words} {self.symbol(where)}"
+
+
+class _Shape(StructureKind):
+    name, words, where_text = "shape", "shape of", "(name, l) with name W, delta or grad"
+
+    def positions(self, net) -> list[tuple]:
+        return shape_positions(net.sizes)
+
+    def choices(self, net, m: int) -> list[tuple]:
+        # a square answer cannot tell rows from columns: ask about a non-square one when there is one
+        positions = self.positions(net)
+        telling = [w for w in positions if len(set(expected_shape(*w, net.sizes, m))) == 2]
+        return telling or positions
+
+    def symbol(self, where: tuple, latex: bool = False) -> str:
+        return shape_symbol(*where, latex=latex)
+
+    def expected(self, where: tuple, net, m: int) -> tuple[int, int]:
+        return expected_shape(*where, net.sizes, m)
+
+    def candidates(self, where: tuple, net, m: int) -> list[Candidate]:
+        return shape_candidates(*where, net.sizes, m)
+
+    def prompt(self, where: tuple, m: int) -> str:
+        return shape_prompt(*where, m)
+
+    def rule(self, where: tuple, net, m: int) -> str:
+        return shape_rule(*where, net.sizes, m)
+
+    def parse(self, answer) -> tuple[int, int]:
+        return parse_shape(answer)
+
+
+class _Sender(StructureKind):
+    name, words, where_text = "sender", "sender along", WEIGHT_WHERE
+
+    def positions(self, net) -> list[tuple]:
+        return weight_positions(net)
+
+    def symbol(self, where: tuple, latex: bool = False) -> str:
+        return symbol("W", *where, latex=latex)
+
+    def expected(self, where: tuple, net, m: int) -> tuple[int, int]:
+        return sender(*where)
+
+    def candidates(self, where: tuple, net, m: int) -> list[Candidate]:
+        return sender_candidates(*where)
+
+    def prompt(self, where: tuple, m: int) -> str:
+        return sender_prompt(*where)
+
+    def rule(self, where: tuple, net, m: int) -> str:
+        l, i, j = where
+        return sender_rule(l, i, j, net.neuron(l + 1, i).delta, net.connection(l, i, j).weight)
+
+    def parse(self, answer) -> tuple[int, int]:
+        return parse_neuron(answer)
+
+
+KIND: dict[str, StructureKind] = {k.name: k for k in (_Shape(), _Sender())}
