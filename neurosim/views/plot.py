@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..base.limits import check_memory, excerpt
-from ..core.history import History
+from ..core.history import History, predicted_classes
 from ..core.validation import as_inputs, check_number
 from .drawing import new_figure
 
@@ -149,10 +149,6 @@ def _predict(net, X: np.ndarray) -> np.ndarray:
     return np.asarray(net.predict(X), dtype=float)
 
 
-def _predicted_class(A: np.ndarray) -> np.ndarray:
-    return np.argmax(A, axis=1) if A.shape[1] > 1 else (A[:, 0] >= 0.5).astype(int)
-
-
 def decision_boundary(net, X, y, ax: Axes | None = None, resolution: int = 150, margin: float = 0.15,
                       title: str | None = None) -> Figure | Axes:
     """The class the network predicts over the plane of its two inputs, with the examples (X, y) on top.
@@ -182,7 +178,7 @@ def decision_boundary(net, X, y, ax: Axes | None = None, resolution: int = 150, 
                                                                                  resolution)
     G0, G1 = np.meshgrid(g0, g1)
     A = _predict(net, np.column_stack([G0.ravel(), G1.ravel()]))
-    region = _predicted_class(A).reshape(G0.shape)
+    region = predicted_classes(A).reshape(G0.shape)
     n_classes = int(max(region.max(), labels.max(), sizes[-1] - 1 if sizes[-1] > 1 else 1)) + 1
 
     from matplotlib import colormaps
@@ -199,7 +195,7 @@ def decision_boundary(net, X, y, ax: Axes | None = None, resolution: int = 150, 
         pts = X[labels == k]
         ax.scatter(pts[:, 0], pts[:, 1], color=colours(int(k)), edgecolors="k", linewidths=0.6, s=30,
                    label=f"class {k}", zorder=3)
-    accuracy = float(np.mean(_predicted_class(_predict(net, X)) == labels))
+    accuracy = float(np.mean(predicted_classes(_predict(net, X)) == labels))
     rule = "argmax_i a_i" if sizes[-1] > 1 else "a ≥ 0.5"
     ax.set_title(title if title is not None else
                  f"decision regions ({rule})\naccuracy {accuracy:.0%} on these {X.shape[0]} examples")

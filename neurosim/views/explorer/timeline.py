@@ -14,6 +14,7 @@ import numpy as np
 
 from ...core.recorder import Recorder
 from ...witnesses.matrix import MatrixNetwork
+from ..plot import _classes
 from .model import _nums
 
 GRID = 36          # the decision boundary's resolution, GRID × GRID
@@ -32,14 +33,6 @@ def thin(n: int, keep: int) -> list[int]:
     if keep < 2:
         raise ValueError(f"max_epochs: expected a whole number >= 2, got {keep!r}")
     return sorted({int(round(k)) for k in np.linspace(0, n - 1, keep)})
-
-
-def _labels(net, Y) -> np.ndarray:
-    """One class per example for colouring the points: the label, the one-hot row's class, or y ≥ 0.5."""
-    T = net._check_data(np.zeros((len(Y), net.sizes[0])), Y)[1]
-    if T.shape[1] > 1:
-        return np.argmax(T, axis=1)
-    return (T[:, 0] >= 0.5).astype(int)
 
 
 def _boundary(net, X, params_list) -> dict:
@@ -86,9 +79,11 @@ def timeline_data(net, x, y, X, Y, record, max_epochs: int = 50) -> dict:
         "boundary": None,
     }
     if X is not None and Y is not None:
-        X = np.asarray(X, dtype=float)
         if net.sizes[0] == 2:
+            X = net._check_data(X, Y)[0]
+            # the points are coloured by the classes ns.plot.decision_boundary gives them
+            labels = _classes(Y, net.sizes[-1], X.shape[0])
             data["boundary"] = _boundary(net, X, [params[k] for k in keep])
             pick = np.linspace(0, len(X) - 1, min(len(X), MAX_POINTS)).round().astype(int)
-            data["points"] = [[float(a), float(b), int(c)] for (a, b), c in zip(X[pick], _labels(net, Y)[pick])]
+            data["points"] = [[float(a), float(b), int(c)] for (a, b), c in zip(X[pick], labels[pick])]
     return data
