@@ -6,9 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..base.notation import NOTATIONS
 from ..views.frames import GRANULARITIES
-from .common import add_example_options, add_network_options, example_from_args, network_from_args, positive_float
+from .common import (
+    add_example_options,
+    add_network_options,
+    add_notation_options,
+    example_from_args,
+    network_from_args,
+    positive_float,
+)
 
 DEFAULT_OUT = "neurosim-backprop.gif"
 _MIN_SIZE = (640, 480)
@@ -43,7 +49,7 @@ def register(sub) -> None:
     g.add_argument("--fps", type=positive_float, default=2.0, help="frames per second (default: 2)")
     g.add_argument("--dpi", type=positive_float, default=100.0,
                    help="pixels per inch of the 8×6-inch frames (default: 100, i.e. 800×600; at least 80)")
-    g.add_argument("--notation", choices=NOTATIONS, default="vv", help="printed symbols (default: vv)")
+    add_notation_options(g)
     g.add_argument("--out", default=DEFAULT_OUT, metavar="FILE",
                    help=f"where to write: .gif, .html or .mp4 (default: {DEFAULT_OUT} in this folder)")
     p.set_defaults(run=run)

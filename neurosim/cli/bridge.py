@@ -6,17 +6,16 @@ import argparse
 
 import numpy as np
 
-from ..base.notation import NOTATIONS
 from ..core.validation import check_layer
 from ..explain.bridge import batch_bridge, layer_bridge, why_view
 from .common import (
     add_example_options,
     add_network_options,
+    add_notation_options,
     example_from_args,
     network_from_args,
     positive_int,
     random_batch,
-    significant_digits,
 )
 from .step import header_text
 
@@ -39,9 +38,7 @@ def register(sub) -> None:
                    help="a batch of M examples in column form (the first M of the example's batch, or random ones)")
     g.add_argument("--why", action="store_true", help="answer Tong Wu's three 'why?'s numerically")
     add_example_options(g)
-    g.add_argument("--notation", choices=NOTATIONS, default="vv", help="printed symbols (default vv)")
-    g.add_argument("--digits", type=significant_digits, default=4,
-                   help="significant digits in the matrices (default 4)")
+    add_notation_options(g, digits=4, what="the matrices")
     p.set_defaults(run=run)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..base.notation import DEFAULT_NOTATION, NOTATIONS
 from ..core.validation import check_index, check_layer
 from ..witnesses.autograd import compare_torch
 from ..witnesses.equivalence import compare
@@ -15,6 +14,7 @@ from ..witnesses.matrix import MatrixNetwork
 from ..witnesses.pytorch import import_torch
 from .common import (
     add_network_options,
+    add_notation_options,
     float_list,
     network_from_args,
     nonnegative_float,
@@ -45,8 +45,7 @@ def register(sub) -> None:
     g.add_argument("--max-params", type=positive_int, default=2000, metavar="N",
                    help="finite-difference at most N parameters, a random sample when there are more "
                         "(default 2000; each costs two passes over the batch)")
-    g.add_argument("--notation", choices=NOTATIONS, default=DEFAULT_NOTATION,
-                   help="how symbols are printed: vv (Van Vaerenbergh, default), bracket (Tong Wu), alsup")
+    add_notation_options(g)
     g.add_argument("--rows", type=nonnegative_int, default=40, metavar="N",
                    help="table rows to print (default 40; 0 for all)")
     g.add_argument("--tamper", type=float_list, default=None, metavar="L,I,J[,AMOUNT]",

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..base.limits import check_memory, excerpt
+from ..base.notation import DEFAULT_NOTATION, NOTATIONS
 from ..core.activations import ACTIVATIONS, ALIASES
 from ..core.losses import LOSSES
 from ..core.network import Network
@@ -25,6 +26,8 @@ MAX_DIGITS = 17
 # The default learning rate of each optimizer (0.5 suits plain gradient descent on the toy sets, not Adam;
 # momentum's steps grow to 1/(1 − β) = 10 times its α).
 DEFAULT_LR = {"sgd": 0.5, "momentum": 0.05, "adam": 0.01}
+# Training from the command line (train, explore --train): passes over the data unless --epochs says otherwise.
+DEFAULT_EPOCHS = 200
 
 
 def _number(text: str, convert, ok, expected: str):
@@ -67,6 +70,20 @@ def significant_digits(text: str) -> int:
     if value is None or not 1 <= value <= MAX_DIGITS:
         raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_DIGITS}, got {excerpt(text)}")
     return value
+
+
+def add_notation_options(parser, digits: int | None = None, what: str = "the numbers", *,
+                         library_defaults: bool = False) -> None:
+    """--notation (how symbols are printed) and, when the command prints numbers (``digits`` given), --digits
+    (significant digits of ``what``, ``digits`` by default). With ``library_defaults`` both default to None, so
+    that the library function they are passed on to applies its own default; ``--help`` states it either way
+    (``DEFAULT_NOTATION`` and ``digits``)."""
+    parser.add_argument("--notation", choices=NOTATIONS, default=None if library_defaults else DEFAULT_NOTATION,
+                        help="printed symbols: vv = Van Vaerenbergh's z_i^(l), bracket = Tong Wu's z_i^[l-1], "
+                             f"alsup = Alsup's W_l^(ij); the numbers never change (default: {DEFAULT_NOTATION})")
+    if digits is not None:
+        parser.add_argument("--digits", type=significant_digits, default=None if library_defaults else digits,
+                            help=f"significant digits of {what} (default: {digits})")
 
 
 def check_output_file(path: str | None, option: str, formats: set[str] | tuple[str, ...] | None = None) -> None:

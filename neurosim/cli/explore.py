@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 
-from ..base.notation import NOTATIONS
 from ..data import datasets
+from ..views.explorer import explore
 from .common import (
+    DEFAULT_EPOCHS,
+    DEFAULT_LR,
     add_example_options,
     add_network_options,
+    add_notation_options,
     check_output_file,
     example_from_args,
     network_from_args,
     positive_float,
     positive_int,
-    significant_digits,
 )
 
 DEFAULT_OUT = "neurosim-explore.html"
@@ -31,9 +34,7 @@ def register(sub) -> None:
     add_network_options(p)
     g = p.add_argument_group("page")
     add_example_options(g)
-    g.add_argument("--notation", choices=NOTATIONS, default="vv", help="printed symbols (default: vv)")
-    g.add_argument("--digits", type=significant_digits, default=6,
-                   help="significant digits of the numbers (default 6)")
+    add_notation_options(g, digits=_default(explore, "digits"), library_defaults=True)
     g.add_argument("--title", help="the page's title (default: says which network)")
     g.add_argument("--out", default=DEFAULT_OUT, metavar="FILE.html",
                    help=f"where to write the page (default: {DEFAULT_OUT} in this folder)")
@@ -41,21 +42,27 @@ def register(sub) -> None:
                                                   "(scrub the epochs, the cost curve, the decision boundary).")
     t.add_argument("--train", choices=datasets.NAMES, metavar="DATASET",
                    help=f"a built-in data set whose input width matches the network ({', '.join(datasets.NAMES)})")
-    t.add_argument("--epochs", type=positive_int, default=200, help="with --train: epochs (default 200)")
-    t.add_argument("--lr", type=positive_float, default=0.5, help="with --train: learning rate α (default 0.5)")
-    t.add_argument("--record-every", type=positive_int, default=None, metavar="K",
+    # None: not given, so that a training option without --train can be refused and the default applies
+    t.add_argument("--epochs", type=positive_int, help=f"with --train: epochs (default {DEFAULT_EPOCHS})")
+    t.add_argument("--lr", type=positive_float, help=f"with --train: learning rate α (default {DEFAULT_LR['sgd']:g})")
+    t.add_argument("--record-every", type=positive_int, metavar="K",
                    help="with --train: record every K-th epoch (default: about 50 records); the last is always kept")
-    t.add_argument("--m", type=positive_int, default=200, metavar="N", help="with --train: examples (default 200)")
+    sets = ", ".join(f"{name} {_default(datasets.DATASETS[name][0], 'm')}" for name in datasets.NAMES)
+    t.add_argument("--m", type=positive_int, metavar="N",
+                   help=f"with --train: examples (default: the data set's own: {sets})")
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..views.explorer import explore
+def _default(function, name: str):
+    """The library's default of ``function``'s parameter ``name``, for --help to state."""
+    return inspect.signature(function).parameters[name].default
 
+
+def run(args: argparse.Namespace) -> int:
     check_output_file(args.out, "--out", {"html", "htm"})
     if args.train is None:
-        given = [flag for flag, default in (("--epochs", 200), ("--lr", 0.5), ("--record-every", None), ("--m", 200))
-                 if getattr(args, flag[2:].replace("-", "_")) != default]
+        given = [flag for flag in ("--epochs", "--lr", "--record-every", "--m")
+                 if getattr(args, flag[2:].replace("-", "_")) is not None]
         if given:
             raise ValueError(f"{', '.join(given)}: only with --train DATASET")
     net, X, Y, title = network_from_args(args)
@@ -64,8 +71,9 @@ def run(args: argparse.Namespace) -> int:
         X, Y, record = _train(args, net)
         title = title.replace(" (with random examples)", "") + f", trained on {args.train}"
     x, y = example_from_args(args, net, X, Y)
-    ex = explore(net, x, y, notation=args.notation, digits=args.digits, X=X if record else None,
-                 Y=Y if record else None, record=record, title=args.title or f"neurosim explore: {title}")
+    shown = {k: getattr(args, k) for k in ("notation", "digits") if getattr(args, k) is not None}
+    ex = explore(net, x, y, X=X if record else None, Y=Y if record else None, record=record,
+                 title=args.title or f"neurosim explore: {title}", **shown)
     path = ex.save(args.out)
     print(f"neurosim explore: {title}; {ex.steps} steps")
     if record is not None:
@@ -80,17 +88,18 @@ def _train(args: argparse.Namespace, net):
     from ..core.recorder import Recorder
     from ..core.training import DivergenceError
 
-    X, Y = datasets.load(args.train, m=args.m, seed=args.seed)
+    X, Y = datasets.load(args.train, seed=args.seed, **({} if args.m is None else {"m": args.m}))
     if X.shape[1] != net.sizes[0]:
         raise ValueError(f"--train: the data set {args.train!r} has {X.shape[1]} inputs but the network "
                          f"{net.sizes[0]}; give a network with {X.shape[1]} inputs, e.g. --sizes {X.shape[1]},8,1")
-    every = args.record_every or -(-args.epochs // 49)   # about 50 records with epoch 0 and the last
+    epochs = args.epochs or DEFAULT_EPOCHS
+    every = args.record_every or -(-epochs // 49)   # about 50 records with epoch 0 and the last
     try:
         record = Recorder(net, every=every, X=X, Y=Y)
     except ValueError as exc:
         raise ValueError(f"--train: {args.train}'s targets do not suit this network: {exc}") from None
     try:
-        net.fit(X, Y, args.epochs, args.lr, callback=record)
+        net.fit(X, Y, epochs, args.lr or DEFAULT_LR["sgd"], callback=record)
     except DivergenceError as exc:
         print(f"neurosim explore: {exc} The timeline stops there.")
     return X, Y, record

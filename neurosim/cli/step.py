@@ -13,7 +13,6 @@ from typing import TextIO
 
 import numpy as np
 
-from ..base.notation import NOTATIONS
 from ..core.validation import check_index, check_layer
 from ..explain.paths import DEFAULT_LIMIT, paths
 from ..explain.trace import PHASES, Step, fmt, select, trace
@@ -21,12 +20,12 @@ from .common import (
     DEFAULT_LR,
     add_example_options,
     add_network_options,
+    add_notation_options,
     example_from_args,
     int_list,
     network_from_args,
     positive_float,
     positive_int,
-    significant_digits,
 )
 
 BOLD, CYAN, DIM, RESET = "\033[1m", "\033[36m", "\033[2m", "\033[0m"
@@ -61,10 +60,7 @@ def register(sub) -> None:
     g.add_argument("--lr", type=positive_float, metavar="α",
                    help="with --update: the learning rate α (default: "
                         + ", ".join(f"{v:g} for {k}" for k, v in DEFAULT_LR.items()) + ")")
-    g.add_argument("--notation", choices=NOTATIONS, default="vv",
-                   help="printed symbols: vv = Van Vaerenbergh's z_i^(l) (default), bracket = Tong Wu's z_i^[l-1], "
-                        "alsup = Alsup's W_l^(ij); the numbers never change")
-    g.add_argument("--digits", type=significant_digits, default=6, help="significant digits of the numbers (default 6)")
+    add_notation_options(g, digits=6)
     g.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="highlight the current symbol: auto = only when stdout is a terminal (default)")
     p.set_defaults(run=run)

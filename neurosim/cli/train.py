@@ -17,6 +17,7 @@ from ..core.init import ALIASES, SCHEMES
 from ..core.training import DivergenceError
 from ..data import datasets
 from .common import (
+    DEFAULT_EPOCHS,
     DEFAULT_LR,
     add_network_options,
     check_output_file,
@@ -111,7 +112,8 @@ def register(sub) -> None:
         help=f"hidden layer widths only; input and output widths come from the data "
              f"(default without --sizes/--load: {','.join(map(str, DEFAULT_HIDDEN))})")
     t = p.add_argument_group("training")
-    t.add_argument("--epochs", type=positive_int, default=200, help="passes over the data (default: 200)")
+    t.add_argument("--epochs", type=positive_int, default=DEFAULT_EPOCHS,
+                   help=f"passes over the data (default: {DEFAULT_EPOCHS})")
     t.add_argument("--lr", type=positive_float, metavar="α",
                    help="learning rate α (default: " + ", ".join(f"{v:g} for {k}" for k, v in DEFAULT_LR.items())
                         + ")")

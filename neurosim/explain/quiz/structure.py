@@ -151,6 +151,27 @@ class StructureKind:
         return self.positions(net)
 
     def symbol(self, where: tuple, latex: bool = False) -> str:
+        """The asked thing's symbol alone: ``W^(2)``, ``W_13^(2)`` (or its LaTeX)."""
+        raise NotImplementedError
+
+    def expected(self, where: tuple, net, m: int) -> tuple[int, int]:
+        """The right answer: a shape (rows, columns) or a neuron (l, i)."""
+        raise NotImplementedError
+
+    def candidates(self, where: tuple, net, m: int) -> list[Candidate]:
+        """What the usual slips answer instead."""
+        raise NotImplementedError
+
+    def prompt(self, where: tuple, m: int) -> str:
+        """The request."""
+        raise NotImplementedError
+
+    def rule(self, where: tuple, net, m: int) -> str:
+        """The worked solution: the rule, with this network's numbers."""
+        raise NotImplementedError
+
+    def parse(self, answer) -> tuple[int, int]:
+        """A learner's answer read as this kind's value; ValueError naming the answer when it is not one."""
         raise NotImplementedError
 
     def title(self, where: tuple, latex: bool = False) -> str:
