@@ -47,12 +47,12 @@ def test_a_wrong_scalar_forward_pass_fails_the_check(monkeypatch):
     X, Y = data([2, 3, 1])
     forward = engine.forward
 
-    def off_by_a_little(layers, x):   # a scalar forward pass that is wrong by 1e-6 in the output's z
-        acts = forward(layers, x)
-        n = layers[-1][0]
-        n.z += 1e-6
-        n.a = acts[-1][0] = n.activation.f_scalar(n.z)
-        return acts
+    def off_by_a_little(layers, X):   # a scalar forward pass that is wrong by 1e-6 in the output's z
+        Z, A = forward(layers, X)
+        f = layers[-1][0].activation.f_scalar
+        Z[-1][0] = [z + 1e-6 for z in Z[-1][0]]
+        A[-1][0] = [f(z) for z in Z[-1][0]]
+        return Z, A
 
     monkeypatch.setattr(engine, "forward", off_by_a_little)
     report = ns.gradient_check(net, X, Y)

@@ -5,62 +5,112 @@ W_i·, and before a backward pass :func:`transpose` gives it its outgoing weight
 run over the connections the graph holds (a pruned connection is absent from every sum); ``inputs`` /
 ``outputs`` name the neighbours when some connections were pruned, and are None when all are there.
 
-Forward, for l = 2 … n_l:   z_i^(l) = Σ_j W_ij^(l−1) a_j^(l−1) + b_i^(l−1),   a_i^(l) = f(z_i^(l))
+A pass runs a batch of m examples k. Each neuron computes its numbers in every example at once, as a list
+over k, and keeps those of the last example in its ``z``, ``a`` and ``delta`` (one example is a batch of one).
+A layer's lists are the rows of the notes' column form: ``A[l - 1]`` is A^(l), one column per example, as a
+list of its rows, row i being a_i^(l) in every example (likewise ``Z`` and the δ's ``D``).
+
+Forward, for l = 2 … n_l:   z_i^(l) = b_i^(l−1) + Σ_j W_ij^(l−1) a_j^(l−1),   a_i^(l) = f(z_i^(l))
 Backward, output layer:     δ_i^(n_l) = ∂J/∂a_i · f′(z_i)   (or a_i − y_i for a paired loss)
           hidden layers:    δ_i^(l) = (Σ_j δ_j^(l+1) W_ji^(l)) · f′(z_i^(l))
-Gradients, over m examples k:  ∂J/∂W_ij^(l) = (1/m) Σ_k δ_i^(l+1) a_j^(l),   ∂J/∂b_i^(l) = (1/m) Σ_k δ_i^(l+1)
+Gradients, over the m examples:  ∂J/∂W_ij^(l) = (1/m) Σ_k δ_i^(l+1) a_j^(l),   ∂J/∂b_i^(l) = (1/m) Σ_k δ_i^(l+1)
 
-The sums are ``sumprod(row, column)``: one C-level loop each (``math.sumprod`` from Python 3.12).
+Every Σ is a :func:`weighted_sums`: C-level loops, no Python step per term.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from itertools import repeat
-from operator import mul
+from operator import add, mul, truediv
 
 import numpy as np
 
 from .graph import Neuron
 from .losses import Loss
 
+Layers = Sequence[Sequence[Neuron]]
+Columns = list[list[float]]   # one list per neuron: its number in each of the m examples
+
 try:
-    from math import sumprod
-except ImportError:   # Python < 3.12
+    from math import sumprod  # Python ≥ 3.12: one C call, summed in extended precision
+
+    def _sums_along(w: Sequence[float], vectors, start: float) -> list[float]:
+        return list(map(add, repeat(start), map(sumprod, repeat(w), vectors)))
+except ImportError:
     def sumprod(p, q):
-        """Σ_k p_k q_k."""
+        """Σ_k p_k q_k, added from 0 in the order of k."""
         return sum(map(mul, p, q))
 
-Layers = Sequence[Sequence[Neuron]]
+    def _sums_along(w: Sequence[float], vectors, start: float) -> list[float]:
+        # start + w_1 v_1 + w_2 v_2 + … for every v, with no Python call per vector
+        return list(map(sum, map(map, repeat(mul), repeat(w), vectors), repeat(start)))
+
+# Before 3.12 a sum over ``map`` costs a few hundred ns to start, more than a short sum itself.
+_SHORT_SUMS_BY_ENTRY = sys.version_info < (3, 12)
 
 
-def forward(layers: Layers, x: Sequence[float]) -> list[list[float]]:
-    """Set a^(1) = x, then let every neuron of layers 2 … n_l compute z_i and a_i, layer by layer.
+def weighted_sums(w: Sequence[float], vectors: Sequence[Sequence[float]], entries: Columns,
+                  start: float = 0.0) -> list[float]:
+    """[start + Σ_j w_j v_j for every v in ``vectors``]; ``entries[j]`` is [v_j for every v] (the vectors
+    transposed).
 
-    Returns a^(l) of every layer as lists (the backward pass reads them from there)."""
-    a = list(x)
-    for neuron, x_j in zip(layers[0], a):
-        neuron.a = x_j
-    activations = [a]
+    Two loop orders, the same sums to the last bit (each adds w_1 v_1, w_2 v_2, … to ``start`` in that order):
+    along each vector (one C-level sum per vector) or, for short vectors and many of them (a neuron with two
+    inputs in a batch of 32 examples), along the entries: one C-level pass over all the vectors per j.
+    """
+    if not (_SHORT_SUMS_BY_ENTRY and len(w) ** 2 < len(vectors)):
+        return _sums_along(w, vectors, start)
+    sums = [start] * len(vectors)
+    for w_j, v_j in zip(w, entries):
+        sums = list(map(add, sums, map(mul, v_j, repeat(w_j))))
+    return sums
+
+
+def _feeding(positions: list[int] | None, columns: Columns, rows: list) -> tuple[Columns, list]:
+    """The columns (one per neuron) and rows (one per example) of the neurons at ``positions`` of a layer,
+    or of the whole layer when ``positions`` is None."""
+    if positions is None:
+        return columns, rows
+    columns = [columns[j] for j in positions]
+    return columns, list(zip(*columns)) if columns else [()] * len(rows)
+
+
+def forward(layers: Layers, X: Columns) -> tuple[list, list]:
+    """Set A^(1) = X (the column form: ``X[j - 1]`` is x_j in every example), then let every neuron of layers
+    2 … n_l compute its z_i and a_i, layer by layer.
+
+    Returns (Z, A): ``A[l - 1][i - 1]`` is a_i^(l) in each example, a list over k, and ``Z`` likewise (None for
+    the input layer). The backward pass reads them from there."""
+    a = X
+    for neuron, a_j in zip(layers[0], a):
+        neuron.a = a_j[-1]
+    Z, A = [None], [a]
     for layer in layers[1:]:
         activation = layer[0].activation
         f = activation.f_scalar if activation.elementwise else None
-        a_below, a = a, []
+        a_below, examples = a, list(zip(*a))
+        z, a = [], []
         for neuron in layer:
-            # a_j of the neurons feeding this one: all of layer l − 1 unless some connections were pruned
-            a_in = a_below if neuron.inputs is None else [a_below[j] for j in neuron.inputs]
-            # _bias: the value behind the checked ``bias`` property (checked on assignment, not read per example)
-            neuron.z = z = neuron._bias + sumprod(neuron.weights, a_in)
+            columns, rows = _feeding(neuron.inputs, a_below, examples)
+            # z_i = b_i + Σ_j W_ij a_j, added from the bias (``_bias``: the value behind the checked ``bias``
+            # property, checked on assignment and not in the engine)
+            z_i = weighted_sums(neuron.weights, rows, columns, neuron._bias)
+            neuron.z = z_i[-1]
+            z.append(z_i)
             if f is not None:
-                neuron.a = a_i = f(z)
+                a_i = list(map(f, z_i))
+                neuron.a = a_i[-1]
                 a.append(a_i)
         if f is None:
-            # softmax: a_i depends on every z of the layer, so the layer finishes it together.
-            a = activation.f(np.array([neuron.z for neuron in layer])).tolist()
+            # softmax: a_i depends on every z of the layer, so the layer finishes it together, example by example.
+            a = [list(a_i) for a_i in zip(*activation.f(np.array(list(zip(*z)))).tolist())]
             for neuron, a_i in zip(layer, a):
-                neuron.a = a_i
-        activations.append(a)
-    return activations
+                neuron.a = a_i[-1]
+        Z.append(z)
+        A.append(a)
+    return Z, A
 
 
 def transpose(layers: Layers) -> None:
@@ -75,51 +125,46 @@ def transpose(layers: Layers) -> None:
                 neuron.out_weights = [c.weight for c in neuron.outgoing]
 
 
-def backward(layers: Layers, activations: list[list[float]], t: Sequence[float], loss: Loss) -> list[list[float]]:
-    """After :func:`forward` (which returned ``activations``) and :func:`transpose`: every neuron computes δ
-    from its successors' messages, output layer first. Returns δ^(l) of every layer as lists (None for l = 1)."""
+def backward(layers: Layers, Z: list, A: list, T: Columns, loss: Loss) -> list:
+    """After :func:`forward` (which returned Z and A) and :func:`transpose`: every neuron computes its δ_i in
+    each example from its successors' messages, output layer first; ``T[i - 1]`` is y_i in every example.
+
+    Returns D, δ_i^(l) laid out as A (None for l = 1)."""
     output = layers[-1]
     df = output[0].activation.df_scalar if output[0].activation.elementwise else None
     deltas = []
-    for neuron, t_i in zip(output, t):
-        neuron.delta = delta = loss.delta(df, neuron.z, neuron.a, t_i)
-        deltas.append(delta)
-    all_deltas = [deltas]
-    for layer in reversed(layers[1:-1]):
-        # δ_i^(l) = (Σ_j δ_j^(l+1) W_ji^(l)) f′(z_i^(l)): the messages δ_j W_ji neuron i receives, summed
+    for neuron, z_i, a_i, t_i in zip(output, Z[-1], A[-1], T):
+        delta_i = list(map(loss.delta, repeat(df), z_i, a_i, t_i))
+        neuron.delta = delta_i[-1]
+        deltas.append(delta_i)
+    D = [deltas]
+    for layer, z, a in zip(reversed(layers[1:-1]), reversed(Z[1:-1]), reversed(A[1:-1])):
         df = layer[0].activation.df_az
-        deltas_above, deltas = deltas, []
-        for neuron in layer:
-            d_out = deltas_above if neuron.outputs is None else [deltas_above[i] for i in neuron.outputs]
-            neuron.delta = delta = sumprod(neuron.out_weights, d_out) * df(neuron.a, neuron.z)
-            deltas.append(delta)
-        all_deltas.append(deltas)
-    all_deltas.append(None)
-    all_deltas.reverse()
-    return all_deltas
+        above, examples = deltas, list(zip(*deltas))
+        deltas = []
+        for neuron, z_i, a_i in zip(layer, z, a):
+            columns, rows = _feeding(neuron.outputs, above, examples)
+            # δ_i = (Σ_j δ_j W_ji) f′(z_i): the messages δ_j W_ji neuron i receives, summed
+            delta_i = list(map(mul, weighted_sums(neuron.out_weights, rows, columns), map(df, a_i, z_i)))
+            neuron.delta = delta_i[-1]
+            deltas.append(delta_i)
+        D.append(deltas)
+    D.append(None)
+    D.reverse()
+    return D
 
 
-def gradients(layers: Layers, activations: list[list[list[float]]], deltas: list[list[list[float]]]) -> None:
+def gradients(layers: Layers, A: list, D: list) -> None:
     """The batch mean over the m examples k: ∂J/∂W_ij^(l) = (1/m) Σ_k δ_i^(l+1) a_j^(l) into each neuron's
     ``weight_grads`` (so into every Connection.grad) and ∂J/∂b_i^(l) = (1/m) Σ_k δ_i^(l+1) into its ``bias_grad``.
 
-    ``activations[k]`` and ``deltas[k]`` are what :func:`forward` and :func:`backward` returned for example k.
+    ``A`` and ``D`` are what :func:`forward` and :func:`backward` returned.
     """
-    m = len(activations)
-    if m == 1:
-        # One example: the sums have one term each, ∂J/∂W_ij^(l) = δ_i^(l+1) a_j^(l) and ∂J/∂b_i^(l) = δ_i^(l+1)
-        # (a sum over one example per weight would cost a call per weight).
-        (a_k,), (d_k,) = activations, deltas
-        for l in range(1, len(layers)):
-            for neuron, delta in zip(layers[l], d_k[l]):
-                a_in = a_k[l - 1] if neuron.inputs is None else [a_k[l - 1][j] for j in neuron.inputs]
-                neuron.weight_grads = list(map(mul, repeat(delta), a_in))
-                neuron.bias_grad = delta
-        return
+    m = len(D[-1][0])
     for l in range(1, len(layers)):
-        # per neuron j of layer l, its a_j over the examples; per neuron i of layer l + 1, its δ_i over them
-        a_below = list(zip(*[a[l - 1] for a in activations]))
-        for neuron, deltas_i in zip(layers[l], zip(*[d[l] for d in deltas])):
-            a_in = a_below if neuron.inputs is None else [a_below[j] for j in neuron.inputs]
-            neuron.weight_grads = [sumprod(deltas_i, a_j) / m for a_j in a_in]
-            neuron.bias_grad = sum(deltas_i) / m
+        examples = list(zip(*A[l - 1]))
+        for neuron, delta_i in zip(layers[l], D[l]):
+            columns, rows = _feeding(neuron.inputs, A[l - 1], examples)
+            # Σ_k δ_i a_j for every j: the sums run over the examples, so the roles of rows and columns swap
+            neuron.weight_grads = list(map(truediv, weighted_sums(delta_i, columns, rows), repeat(m)))
+            neuron.bias_grad = sum(delta_i) / m

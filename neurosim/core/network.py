@@ -32,6 +32,8 @@ from .validation import (
     resolve_activations,
 )
 
+CHUNK = 256   # examples per forward pass when no gradients are wanted (see Network._run)
+
 
 class Network(Trainable):
     """A feedforward network in which every neuron is a :class:`Neuron` and every weight a :class:`Connection`.
@@ -87,7 +89,7 @@ class Network(Trainable):
             )
         self._version = -1
         self._forward_version: int | None = None
-        self._activations: list[list[float]] = []
+        self._pass: tuple[list, list] = ([], [])   # Z and A of the last forward(x), for backward(y)
 
     # --- structure ---------------------------------------------------------------------------
 
@@ -210,9 +212,9 @@ class Network(Trainable):
         """
         x = as_input(x, self.sizes[0])
         layers = self._structure()
-        self._activations = engine.forward(layers, x.tolist())
+        self._pass = Z, A = engine.forward(layers, x[:, None].tolist())   # a batch of one: one column
         self._forward_version = self._version
-        return np.array(self._activations[-1])
+        return np.array([a_i[0] for a_i in A[-1]])
 
     def backward(self, y) -> None:
         """After ``forward(x)``: every neuron's δ, output layer first, and the per-example gradients.
@@ -227,8 +229,8 @@ class Network(Trainable):
             raise RuntimeError("backward(y): the graph changed since the last forward pass; call net.forward(x) again")
         t = as_target(y, self.loss, self.sizes[-1])
         engine.transpose(layers)
-        deltas = engine.backward(layers, self._activations, t.tolist(), self.loss)
-        engine.gradients(layers, [self._activations], [deltas])
+        Z, A = self._pass
+        engine.gradients(layers, A, engine.backward(layers, Z, A, t[:, None].tolist(), self.loss))
 
     # --- batches ------------------------------------------------------------------------------
 
@@ -239,39 +241,40 @@ class Network(Trainable):
         return 0.5 * self.weight_decay * sum(sumprod(n.weights, n.weights) for layer in self._layers[1:] for n in layer)
 
     def _run(self, X: np.ndarray, T: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Forward every row of X through the engine (and backward, with the gradients' batch mean over the
-        examples, when targets T are given); returns the output layer's z and a, one row per example."""
+        """Forward the rows of X through the engine (and backward, with the gradients' batch mean over the
+        examples, when targets T are given); returns the output layer's Z and A in the notes' column form,
+        one column per example."""
         layers = self._structure()
-        output = layers[-1]
-        # Python lists collect the rows: one array conversion per batch is cheaper than one per example.
-        Z, A = [], []
-        targets = T.tolist() if T is not None else None
-        if targets is not None:
+        # The engine's layout is the column form's: row i of X^T is x_i in every example.
+        X_cols = X.T.tolist()
+        if T is not None:
             engine.transpose(layers)
-            seen_a, seen_delta = [], []   # each example's a^(l) and δ^(l), for the gradients' Σ_k
-        for k, x in enumerate(X.tolist()):
-            activations = engine.forward(layers, x)
-            if targets is not None:
-                seen_delta.append(engine.backward(layers, activations, targets[k], self.loss))
-                seen_a.append(activations)
-            Z.append([n.z for n in output])
-            A.append(activations[-1])
-        if targets is not None:
-            engine.gradients(layers, seen_a, seen_delta)
+            Z, A = engine.forward(layers, X_cols)
+            engine.gradients(layers, A, engine.backward(layers, Z, A, T.T.tolist(), self.loss))
+            outputs = [(Z[-1], A[-1])]
+        else:
+            # Without gradients nothing needs the whole batch at once: a chunk at a time keeps the memory of
+            # every neuron's numbers to that of CHUNK examples, however many rows X has.
+            outputs = []
+            for k in range(0, X.shape[0], CHUNK):
+                Z, A = engine.forward(layers, [x_j[k:k + CHUNK] for x_j in X_cols])
+                outputs.append((Z[-1], A[-1]))
         # The neurons now hold the last row's numbers; backward(y) must not mistake them for a forward(x).
         self._forward_version = None
-        shape = (X.shape[0], len(output))
-        return np.array(Z, dtype=float).reshape(shape), np.array(A, dtype=float).reshape(shape)
+        if len(outputs) == 1:
+            return np.array(outputs[0][0], dtype=float), np.array(outputs[0][1], dtype=float)
+        return (np.concatenate([np.array(z, dtype=float) for z, _ in outputs], axis=1),
+                np.concatenate([np.array(a, dtype=float) for _, a in outputs], axis=1))
 
     def _evaluate(self, X: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
         """J(W,b) and the outputs a^(n_l) (one row per example) from one forward pass."""
         Z, A = self._run(X)
-        return self._batch_cost(Z, A, T), A
+        return self._batch_cost(Z, A, T), A.T.copy()
 
     def _batch_cost(self, Z: np.ndarray, A: np.ndarray, T: np.ndarray) -> float:
-        """J(W,b) = (1/m) Σ_k J(W,b; x_k, y_k) + the weight-decay term (eq. 6)."""
-        # sum / m is what np.mean computes, to the digit, without its per-call overhead
-        return float(self.loss.value(Z, A, T, axis=1).sum()) / Z.shape[0] + self._decay()
+        """J(W,b) = (1/m) Σ_k J(W,b; x_k, y_k) + the weight-decay term (eq. 6), from the output layer's Z and A
+        in column form (the matrix twin's very expression, so both give J to the same digits)."""
+        return float(np.mean(self.loss.value(Z, A, T.T, axis=0))) + self._decay()
 
     def _cost(self, X: np.ndarray, T: np.ndarray) -> float:
         return self._evaluate(X, T)[0]
@@ -316,7 +319,7 @@ class Network(Trainable):
 
     def predict(self, X) -> np.ndarray:
         """a^(n_l) for every row of X: an array of shape (m, s_{n_l})."""
-        return self._run(as_inputs(X, self.sizes[0]))[1]
+        return self._run(as_inputs(X, self.sizes[0]))[1].T.copy()
 
     def optimizer_state(self) -> list[tuple[dict, dict]]:
         """Each parameter's optimizer state gathered as arrays: per layer l, ({"v": array like W^(l)}, {"v": array

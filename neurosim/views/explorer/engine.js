@@ -6,7 +6,7 @@
  * Math.log1p may differ from the C library's in the last bit. (engine.py sums with math.sumprod on
  * Python >= 3.12, in extended precision: there the last bit of a sum may differ too.)
  *
- * Forward, for l = 2 … n_l:   z_i^(l) = Σ_j W_ij^(l−1) a_j^(l−1) + b_i^(l−1),   a_i^(l) = f(z_i^(l))
+ * Forward, for l = 2 … n_l:   z_i^(l) = b_i^(l−1) + Σ_j W_ij^(l−1) a_j^(l−1),   a_i^(l) = f(z_i^(l))
  * Backward, output layer:     δ_i^(n_l) = ∂J/∂a_i · f′(z_i)   (or a_i − y_i for a paired loss)
  *           hidden layers:    δ_i^(l) = (Σ_j δ_j^(l+1) W_ji^(l)) · f′(z_i^(l))
  * Gradients:                  ∂J/∂W_ji^(l) = δ_j^(l+1) a_i^(l),   ∂J/∂b_i^(l−1) = δ_i^(l)
@@ -110,12 +110,11 @@ function forward(layers, x) {
   for (const layer of layers.slice(1)) {
     const activation = ACTIVATIONS[layer[0].activation];
     for (const neuron of layer) {
-      // engine.py: z = b + sumprod(W_i·, a) (Python's sum of the products from 0, then the bias)
-      let sum = 0.0;
+      // engine.py: z = b + W_i1 a_1 + W_i2 a_2 + …, added from the bias in this order
+      let z = neuron.bias;
       for (const c of neuron.incoming) {
-        sum += c.weight * c.source.a;
+        z += c.weight * c.source.a;
       }
-      const z = neuron.bias + sum;
       neuron.z = z;
       if (activation.f !== null) {
         neuron.a = activation.f(z);

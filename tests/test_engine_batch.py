@@ -1,0 +1,106 @@
+"""The scalar engine runs a batch neuron by neuron, each neuron over all the examples at once, and picks the loop
+order of each sum by its shape. These tests hold it to the numbers of one example at a time, bit for bit."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import neurosim as ns
+from neurosim.core import engine, network
+
+from .test_properties import SETTINGS, cases
+
+finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
+
+
+def plain_loop(start, w, v):
+    s = start
+    for w_j, v_j in zip(w, v):
+        s += w_j * v_j
+    return s
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(st.integers(0, 6).flatmap(lambda n: st.tuples(
+    finite, st.lists(finite, min_size=n, max_size=n),
+    st.lists(st.lists(finite, min_size=n, max_size=n), min_size=1, max_size=40))))
+def test_both_loop_orders_add_the_terms_in_order(case):
+    start, w, vectors = case
+    entries = [list(v_j) for v_j in zip(*vectors)]
+    saved = engine._SHORT_SUMS_BY_ENTRY
+    try:
+        for by_entry in (True, False):
+            engine._SHORT_SUMS_BY_ENTRY = by_entry
+            got = engine.weighted_sums(w, vectors, entries, start)
+            assert len(got) == len(vectors)
+            for v, s in zip(vectors, got):
+                if by_entry and len(w) ** 2 < len(vectors) or sys.version_info < (3, 12):
+                    assert s == plain_loop(start, w, v)   # start + w_1 v_1 + w_2 v_2 + …, rounded term by term
+                else:   # math.sumprod rounds once
+                    exact = math.fsum([start] + [w_j * v_j for w_j, v_j in zip(w, v)])
+                    assert math.isclose(s, exact, rel_tol=1e-12, abs_tol=1e-9)
+    finally:
+        engine._SHORT_SUMS_BY_ENTRY = saved
+
+
+@st.composite
+def narrow_cases(draw):
+    """Networks with one to three neurons per layer and up to 40 examples: the shapes where the engine sums
+    along the examples rather than along a neuron's inputs."""
+    net, X, Y = draw(cases())
+    m = draw(st.integers(1, 40))
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 16)))
+    rows = rng.integers(0, X.shape[0], m)
+    return net, X[rows], np.asarray(Y)[rows]
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(narrow_cases())
+def test_a_batch_gives_every_example_the_numbers_of_its_own_pass(case):
+    net, X, Y = case
+    X, T = net._check_data(X, Y)
+    layers = net._structure()
+    engine.transpose(layers)
+    Z, A = engine.forward(layers, X.T.tolist())
+    D = engine.backward(layers, Z, A, T.T.tolist(), net.loss)
+    for k in range(X.shape[0]):
+        net.forward(X[k])
+        net.backward(np.asarray(Y)[k])
+        for l, layer in enumerate(layers[1:], start=1):
+            for i, n in enumerate(layer):
+                assert (Z[l][i][k], A[l][i][k], D[l][i][k]) == (n.z, n.a, n.delta), (l + 1, i + 1, k)
+
+
+def test_predictions_come_in_chunks_with_the_numbers_of_single_passes(monkeypatch):
+    monkeypatch.setattr(network, "CHUNK", 7)
+    net = ns.Network([2, 3, 2], activation="tanh", output="softmax", loss="cross_entropy", seed=4)
+    X = np.random.default_rng(1).normal(size=(23, 2))
+    P = net.predict(X)
+    assert P.shape == (23, 2) and P.flags["C_CONTIGUOUS"]
+    for x, p in zip(X, P):
+        assert np.array_equal(net.forward(x), p)
+    twin = ns.MatrixNetwork.from_network(net)
+    np.testing.assert_allclose(P, twin.predict(X), rtol=1e-13)
+
+
+def test_a_neuron_whose_inputs_are_all_pruned_outputs_its_bias():
+    net = ns.Network([3, 2, 1], seed=2)
+    net.set_biases(1, [0.25, -0.5])
+    for j in (1, 2, 3):
+        net.prune(1, 1, j)
+    X = np.random.default_rng(0).normal(size=(9, 3))
+    Y = np.random.default_rng(1).normal(size=(9, 1))
+    grads = net.gradients(X, Y)
+    layers = net._structure()
+    Z, _ = engine.forward(layers, X.T.tolist())
+    assert Z[1][0] == [0.25] * 9 and net.neuron(2, 1).weight_grads == []
+    twin = ns.MatrixNetwork.from_network(net)
+    for (gW, gb), (tW, tb) in zip(grads, twin.gradients(X, Y)):
+        np.testing.assert_allclose(gW, tW, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(gb, tb, rtol=1e-12, atol=1e-15)
+    assert not grads[0][0][0].any()   # the pruned row of ∂J/∂W^(1)
