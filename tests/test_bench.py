@@ -5,8 +5,6 @@ No timed assertions: how fast things are is the bench's output, not a test's ver
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import numpy as np
 import pytest
@@ -151,7 +149,7 @@ def test_build_cost_reports_time_and_memory():
 
 def _check_report(report: dict, quick: bool) -> None:
     assert set(report) == {"machine", "settings", "per_example", "scaling", "cost_model", "gradient_check", "build",
-                           "animation", "render", "targets"}
+                           "render", "targets"}
     # the animation renders, each in a child process: --quick keeps the default example's only
     assert set(report["render"]) == ({"default"} if quick else {"default", "big", "short", "long"})
     for r in report["render"].values():
@@ -181,7 +179,6 @@ def _check_report(report: dict, quick: bool) -> None:
     build = report["build"]
     assert build["sizes"] == bench.BUILD_SIZES and build["connections"] == 101_632
     assert build["seconds"] > 0 and build["bytes_per_connection"] > 0
-    assert set(report["animation"]) == {"available", "seconds", "note"}
     assert [t["name"] for t in report["targets"]] == [t[0] for t in bench.TARGETS + RENDER_TARGETS]
     for t in report["targets"]:
         assert set(t) == {"name", "goal", "sense", "what", "unit", "measured", "met"}
@@ -206,7 +203,6 @@ def test_bench_quick_writes_every_field(quick_run):
     status, report, out, folder = quick_run
     assert status == 0
     _check_report(report, quick=True)
-    assert report["animation"]["available"] is False and "--quick" in report["animation"]["note"]
     assert (folder / "bench.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     for text in ("lists", "objects", "numpy 1-D", "twin×256", "targets:", "[784, 32, 10]", "bytes per connection",
                  "ns × connections", "gradient_check [64, 32, 10]"):
@@ -230,9 +226,8 @@ def test_targets_compare_each_measurement_with_its_goal(quick_run):
     assert measured[5] == min(r["twin_1_vs_numpy_1d"] for r in rows.values())
     assert measured[6] == report["gradient_check"]["seconds"]
     assert measured[7:9] == [report["build"]["seconds"], report["build"]["bytes_per_connection"]]
-    assert measured[9] is None   # --quick renders no animation
-    # ... but its child process renders the default example's GIF; the big and long renders wait for a full run
-    assert measured[10] == report["render"]["default"]["seconds"] and measured[11:] == [None] * 5
+    # --quick renders the default example's GIF in a child process; the big and long renders wait for a full run
+    assert measured[9] == report["render"]["default"]["seconds"] and measured[10:] == [None] * 5
     for t in report["targets"]:
         if t["measured"] is not None:
             assert t["met"] == (t["measured"] >= t["goal"] if t["sense"] == "≥" else t["measured"] < t["goal"])
@@ -253,7 +248,7 @@ def test_report_text_says_missed_and_not_measured(quick_run):
     report = json.loads(json.dumps(report))
     report["targets"][0].update(measured=0.25, met=False)
     text = bench.format_report(report)
-    lines = [line for line in text.splitlines() if line.strip().startswith(("engine_vs_floor", "animation_gif"))]
+    lines = [line for line in text.splitlines() if line.strip().startswith(("engine_vs_floor", "render_"))]
     assert "0.25×" in lines[0] and lines[0].endswith("MISSED")
     assert lines[-1].endswith("not measured")
 
@@ -271,42 +266,46 @@ def test_bad_output_paths_exit_2_before_measuring(argv, message, capsys, tmp_pat
     assert message in err and "Traceback" not in err
 
 
-def _tiny_animation(net, x, y):
-    """Stands in for ns.animate: two frames on an Agg figure."""
-    from matplotlib.animation import FuncAnimation
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(1, 1), dpi=20)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    line, = ax.plot([0, 1], [0, float(net.forward(x)[0])])
-    return FuncAnimation(fig, lambda k: (line,), frames=2, cache_frame_data=False)
+def test_the_default_gif_is_timed_once(quick_run):
+    """One render of the default example, by bench.render in a child process: one target, one report line."""
+    _, report, out, _ = quick_run
+    assert not hasattr(bench, "animation_time") and "animation" not in report
+    default = [t["name"] for t in report["targets"] if "default" in f"{t['name']} {t['what']}".lower()]
+    assert default == ["render_seconds default GIF"]
+    timed = [line for line in out.splitlines() if "default" in line.lower() and " s" in line and "goal" not in line]
+    assert len(timed) == 1 and timed[0].strip().startswith("default example"), timed
 
 
-def test_animation_time_renders_a_gif(monkeypatch):
-    fake = types.ModuleType("neurosim.views.animation")
-    fake.animate = _tiny_animation
-    monkeypatch.setitem(sys.modules, "neurosim.views.animation", fake)
-    out = bench.animation_time()
-    assert out["available"] is True and out["seconds"] > 0 and "GIF" in out["note"]
+def _cost_model(c_conn, c_neuron, c0_us):
+    return {"ns_per_connection": c_conn, "ns_per_neuron": c_neuron, "us_per_example": c0_us,
+            "worst_relative_error": 0.6, "points": 9}
 
 
-def test_animation_time_reports_a_failing_animation(monkeypatch):
-    fake = types.ModuleType("neurosim.views.animation")
-
-    def broken(net, x, y):
-        raise RuntimeError("mid-edit")
-
-    fake.animate = broken
-    monkeypatch.setitem(sys.modules, "neurosim.views.animation", fake)
-    out = bench.animation_time()
-    assert out["available"] is False and out["seconds"] is None
-    assert out["note"] == "failed: RuntimeError: mid-edit"
+def test_fitted_line_writes_a_negative_constant_with_a_minus_and_a_caveat(quick_run):
+    _, report, _, _ = quick_run
+    report = json.loads(json.dumps(report))
+    report["cost_model"] = _cost_model(94.0, 424.0, -0.359)
+    text = bench.format_report(report)
+    fitted = text[text.index("fitted:"):].splitlines()
+    assert "94 ns × connections + 424 ns × neurons \u2212 359 ns (worst misfit 60%" in fitted[0]
+    assert "+ -" not in text and "+ \u2212" not in text
+    assert "constant is negative" in fitted[1] and "only a fit" in fitted[1]
 
 
-def test_animation_time_without_animate_says_so(monkeypatch):
-    monkeypatch.setitem(sys.modules, "neurosim.views.animation", types.ModuleType("neurosim.views.animation"))
-    out = bench.animation_time()
-    assert out == {"available": False, "seconds": None, "note": out["note"]}
-    assert out["note"].startswith("not available")
+@pytest.mark.parametrize("cm, line, caveat", [
+    (_cost_model(94.0, 424.0, 6.1), "≈ 94 ns × connections + 424 ns × neurons + 6.1 µs", None),
+    (_cost_model(94.0, -20.0, -3.2), "≈ 94 ns × connections \u2212 20 ns × neurons \u2212 3.2 µs",
+     "cost per neuron and constant are negative"),
+    (_cost_model(-5.0, 424.0, 0.25), "≈ \u22125.0 ns × connections + 424 ns × neurons + 250 ns",
+     "cost per connection is negative"),
+    (_cost_model(94.0, 424.0, -1e-5), "+ 424 ns × neurons + 0.0 ns", None),   # rounds to zero: no sign, no note
+])
+def test_fitted_line_signs(cm, line, caveat):
+    from neurosim.bench.report import format_cost_model
+
+    lines = format_cost_model(cm)
+    assert line in lines[0] and "-" not in lines[0]
+    if caveat is None:
+        assert len(lines) == 1
+    else:
+        assert len(lines) == 2 and caveat in lines[1] and "only a fit" in lines[1]

@@ -35,7 +35,6 @@ from .measure import (
     TARGETS,
     THREAD_VARIABLES,
     Settings,
-    animation_time,
     build_cost,
     connections,
     fit_costs,
@@ -50,15 +49,15 @@ from .render import render_costs, render_targets
 from .report import format_report, plot, supported_plot_formats
 
 __all__ = ["ARCHITECTURES", "BATCH", "BUILD_SIZES", "ENGINES", "ENGINE_LABELS", "SCALING", "SCALING_ENGINES",
-           "TARGETS", "THREAD_VARIABLES", "ListsFloor", "PythonFloor", "Settings", "animation_time", "build_cost",
-           "connections", "fit_costs", "format_report", "gradcheck_time", "machine", "measure", "numpy_floor",
+           "TARGETS", "THREAD_VARIABLES", "ListsFloor", "PythonFloor", "Settings", "build_cost", "connections",
+           "fit_costs", "format_report", "gradcheck_time", "machine", "measure", "numpy_floor",
            "numpy_floor_1d", "plot", "run", "speed_ratio", "supported_plot_formats", "targets", "time_engines"]
 
 
 def targets(report: dict) -> list[dict]:
     """Each measurement of ``report`` beside its goal from :data:`TARGETS`: met, missed or not measured."""
     by_sizes = {tuple(r["sizes"]): r["ratios"] for r in report["per_example"]}
-    build, anim = report["build"], report["animation"]
+    build = report["build"]
     full_build = build["sizes"] == BUILD_SIZES
     measured = [
         *(by_sizes[tuple(s)]["engine_vs_floor"] for s in ARCHITECTURES),
@@ -67,7 +66,6 @@ def targets(report: dict) -> list[dict]:
         report["gradient_check"]["seconds"],
         build["seconds"] if full_build else None,
         build["bytes_per_connection"] if full_build else None,
-        anim["seconds"],
     ]
     return judge(TARGETS, measured)
 
@@ -75,9 +73,10 @@ def targets(report: dict) -> list[dict]:
 def run(quick: bool = False, animation: bool = True, progress: Callable[[str], None] | None = None) -> dict:
     """Run the whole benchmark and return its report, a JSON-ready dict (see :func:`format_report`).
 
-    ``quick``: fewer pairs, networks up to 10,000 connections and no animation render (seconds, not a minute).
-    ``progress`` is called with a short message before each stage. BLAS threads are whatever the environment
-    says; ``neurosim bench`` pins them to one.
+    ``quick``: fewer pairs, networks up to 10,000 connections and of the animation renders (each timed by
+    :mod:`neurosim.bench.render` in a child process) only the default example's (seconds, not a minute).
+    ``animation`` False: no render at all. ``progress`` is called with a short message before each stage. BLAS
+    threads are whatever the environment says; ``neurosim bench`` pins them to one.
     """
     settings = Settings(quick)
     say = progress or (lambda message: None)
@@ -98,15 +97,9 @@ def run(quick: bool = False, animation: bool = True, progress: Callable[[str], N
     gradcheck = gradcheck_time(repeats=1 if quick else 3)
     say(f"graph build, {BUILD_SIZES}")
     build = build_cost(BUILD_SIZES, repeats=1 if quick else 3)
-    if animation and not quick:
-        say("default animation")
-        anim = animation_time()
-    else:
-        why = "--quick" if animation else "animation=False"
-        anim = {"available": False, "seconds": None, "note": f"not measured ({why})"}
     render = render_costs(quick, say) if animation else {}
     report = {"machine": machine(), "settings": settings.as_dict(), "per_example": per_example, "scaling": scaling,
               "cost_model": fit_costs(per_example + scaling), "gradient_check": gradcheck, "build": build,
-              "animation": anim, "render": render}
+              "render": render}
     report["targets"] = targets(report) + (render_targets(render) if animation else [])
     return report

@@ -1,22 +1,20 @@
-"""Timing: the settings, the paired measuring loop, and what each engine costs per example, per build and per GIF.
+"""Timing: the settings, the paired measuring loop, and what each engine costs per example and per build.
 
 Every ratio is a **speed ratio**, floor time ÷ engine time (1 = as fast as the floor, higher is faster), taken
 as the median of back-to-back pairs: engine, floor, engine, floor, … Times are the process's CPU time
-(``time.process_time``; the animation render alone is wall time): on a shared machine, time spent waiting
-for a core does not count, and what load remains (shared caches) moves both sides of a pair alike.
+(``time.process_time``): on a shared machine, time spent waiting for a core does not count, and what load
+remains (shared caches) moves both sides of a pair alike.
 """
 
 
 from __future__ import annotations
 
 import gc
-import importlib
 import math
 import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -60,7 +58,6 @@ TARGETS = (
     ("gradient_check [64,32,10] x 8", 1.5, "<", "ns.gradient_check, all 2,410 parameters", "s"),
     ("build_seconds [784,128,10]", 3.0, "<", "graph build time", "s"),
     ("build_bytes_per_connection [784,128,10]", 600.0, "<", "graph memory per connection", "B"),
-    ("animation_gif_seconds", 10.0, "<", "render of the default animation to GIF", "s"),
 )
 
 
@@ -258,44 +255,6 @@ def build_cost(sizes: Sequence[int], repeats: int = 1) -> dict:
         tracemalloc.stop()
     del net
     return {"sizes": list(sizes), "connections": n_conn, "seconds": best, "bytes_per_connection": held / n_conn}
-
-
-def animation_time() -> dict:
-    """Seconds to build the default animation — ``animate(net, x, y)`` of :mod:`neurosim.views.animation` on the
-    default example — and write it as a GIF (with that module's ``save`` when it has one)."""
-    try:
-        module = importlib.import_module("neurosim.views.animation")
-        animate = module.animate
-    except (ImportError, AttributeError) as exc:
-        return {"available": False, "seconds": None, "note": f"not available: {exc}"}
-    from ..explain.examples import DEFAULT, example
-
-    anim = None
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "default.gif"
-        t0 = time.perf_counter()
-        try:
-            ex = example(DEFAULT)
-            anim = animate(ex.net, ex.x, ex.y)
-            save = getattr(module, "save", None)
-            if save is not None:
-                save(anim, path)
-            else:
-                from matplotlib.animation import PillowWriter
-                anim.save(str(path), writer=PillowWriter(fps=2))
-            seconds = time.perf_counter() - t0
-            frames = len(getattr(anim, "frames", ())) or None   # steps are grouped into frames
-            size = path.stat().st_size
-        except Exception as exc:   # a broken animation must not sink the rest of the report
-            return {"available": False, "seconds": None, "note": f"failed: {type(exc).__name__}: {exc}"}
-        finally:
-            # An animate() built on pyplot would leave its figure open; closing an unmanaged one is harmless.
-            fig = getattr(anim, "_fig", None)
-            if fig is not None:
-                import matplotlib.pyplot as plt
-                plt.close(fig)
-    detail = f"{frames} frames, " if frames else ""
-    return {"available": True, "seconds": seconds, "note": f"example {DEFAULT!r}, {detail}GIF of {size / 1024:.0f} KiB"}
 
 
 def machine() -> dict:

@@ -22,6 +22,38 @@ def _blas(mc: dict) -> str:
     return threads or "library default (neurosim bench pins them to 1; bench.run() called directly does not)"
 
 
+MINUS = "\u2212"   # the typographic minus sign, as in "− 359 ns"
+
+
+def _term(value: float, unit: str, first: bool = False) -> str:
+    """One term of a sum, its sign written as an operator: "94 ns", "+ 94 ns", "− 359 ns" (first: "−359 ns")."""
+    digits = f"{abs(value):,.1f}" if 0 < abs(value) < 10 else f"{abs(value):,.0f}"
+    if digits.strip("0.,") == "":
+        value = 0.0   # no "− 0 ns": a term that rounds to zero has no sign
+    if first:
+        return f"{MINUS if value < 0 else ''}{digits} {unit}"
+    return f"{MINUS if value < 0 else '+'} {digits} {unit}"
+
+
+def format_cost_model(cm: dict) -> list[str]:
+    """The fitted line t ≈ c_conn · connections + c_neuron · neurons + c_0, signs written as operators; a
+    negative coefficient gets a line saying it is an artefact of the fit, not a time anything takes."""
+    c0_ns = cm["us_per_example"] * 1e3
+    constant = _term(c0_ns, "ns") if abs(c0_ns) < 1000 else _term(cm["us_per_example"], "µs")
+    lines = [f"fitted: scalar engine time per example ≈ {_term(cm['ns_per_connection'], 'ns', first=True)} × "
+             f"connections {_term(cm['ns_per_neuron'], 'ns')} × neurons {constant} "
+             f"(worst misfit {cm['worst_relative_error']:.0%} over {cm['points']} networks)"]
+    terms = {"cost per connection": cm["ns_per_connection"], "cost per neuron": cm["ns_per_neuron"],
+             "constant": c0_ns}
+    negative = [name for name, value in terms.items() if _term(value, "").startswith(MINUS)]
+    if negative:
+        names = " and ".join([", ".join(negative[:-1]), negative[-1]] if len(negative) > 1 else negative)
+        lines.append(f"  (the fitted {names} {'is' if len(negative) == 1 else 'are'} negative: "
+                     "no part of a pass takes negative time; the linear model is only a fit over the networks "
+                     "measured, not a breakdown of the cost)")
+    return lines
+
+
 def format_report(report: dict) -> str:
     """The report as plain-text tables, every ratio beside its goal."""
     mc, st = report["machine"], report["settings"]
@@ -52,16 +84,12 @@ def format_report(report: dict) -> str:
                      f"{ns_['lists_floor']:>9.0f}{ns_['twin_1']:>9.1f}{ns_['twin_batched']:>10.2f}"
                      f"{ns_['numpy_batched']:>11.2f}{r['build_seconds'] * 1e3:>8.1f}ms"
                      f"{r['build_bytes_per_connection']:>9.0f}")
-    cm = report["cost_model"]
-    lines.append(f"fitted: scalar engine time per example ≈ {cm['ns_per_connection']:.0f} ns × connections + "
-                 f"{cm['ns_per_neuron']:.0f} ns × neurons + {cm['us_per_example']:.1f} µs "
-                 f"(worst misfit {cm['worst_relative_error']:.0%} over {cm['points']} networks)")
-    b, a, g = report["build"], report["animation"], report["gradient_check"]
+    lines += format_cost_model(report["cost_model"])
+    b, g = report["build"], report["gradient_check"]
     lines += ["", f"gradient_check {g['sizes']} on {g['examples']} examples, {g['parameters']:,} parameters: "
                   f"{g['seconds']:.2f} s ({'ok' if g['ok'] else 'MISMATCH'})",
               f"graph build {b['sizes']} ({b['connections']:,} connections): {b['seconds']:.2f} s, "
               f"{b['bytes_per_connection']:.0f} bytes per connection",
-              "default animation (GIF): " + (f"{a['seconds']:.2f} s, {a['note']}" if a["available"] else a["note"]),
               *(format_render(report["render"]) if report.get("render") else []),
               "", "targets:"]
     for tg in report["targets"]:

@@ -25,8 +25,8 @@ def register(sub) -> None:
                "compare the ratios, which are measured with the engines interleaved; OPENBLAS_NUM_THREADS=1 "
                "steadies the batched numpy numbers. See docs/performance.md.")
     p.add_argument("--quick", action="store_true",
-                   help="fewer repeats, networks up to 10,000 connections and no animation render: a few seconds "
-                        "instead of about half a minute")
+                   help="fewer repeats, networks up to 10,000 connections and of the animation renders only the "
+                        "default example's: seconds instead of minutes")
     p.add_argument("--json", metavar="FILE", help="also write every number, the machine and the targets as JSON")
     p.add_argument("--plot", metavar="FILE",
                    help="also draw time against connections for each engine, log-log (format from the extension, "

@@ -23,6 +23,7 @@ import numpy as np
 from ..base.notation import symbol
 from .captions import Captioner
 from .drawing import NetworkDrawing, format_value, symmetric_norm
+from .placement import box_of, first_clear, ray_exit
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.network import Network
@@ -35,6 +36,7 @@ _BARS = {"forward": "forward pass: x and a", "backward": "δ and the gradients �
 CAPTION_SIZE = 11.0           # points, the numbers line; the formula line is a point smaller
 LABELLED_ARROWS = 4           # a frame with more messages than this leaves their values to the caption ...
 THICK_ARROWS = 8              # ... and with more than this, draws them thin, without a glow
+ALONG = (0.58, 0.45, 0.7, 0.35)   # where a message's value may sit on its arrow, from the receiver: first that fits
 
 
 class Player:
@@ -64,7 +66,11 @@ class Player:
         self.z_labels: list = []
         self.labelled = bool(d.value_texts)
         from matplotlib.transforms import offset_copy
-        self._above = offset_copy(d.ax.transData, d.fig, y=3, units="points")   # a target sits over its arrow
+        self._above = offset_copy(d.ax.transData, d.fig, y=3, units="points")   # a target sits over its arrow ...
+        self._below = offset_copy(d.ax.transData, d.fig, y=-3, units="points")  # ... or under it, by a value
+        self._nudged: list = []          # value texts lifted above a target's arrow in this frame
+        self._glow_segments: list = []   # the glow of this frame's messages, from where their arrows start
+        self._symbol_boxes: dict = {}    # (slot, text, dpi) -> the backdrop symbol's box, pixels of the twin
         self.text_size = max(8.0, d.label_size)
         fig = d.fig
         width = fig.get_size_inches()[0] * 72
@@ -131,6 +137,11 @@ class Player:
     def _hide(self) -> None:
         for artist in (*self.arrows, *self.arrow_texts, *self.edge_texts, *self.z_labels):
             artist.set_visible(False)
+        for t, xy in self._nudged:
+            t.xyann = xy
+            t.set_verticalalignment("center")
+        self._nudged = []
+        self._glow_segments = []
 
     # --- a frame ------------------------------------------------------------------------------------------
 
@@ -199,6 +210,8 @@ class Player:
                         glow = []   # a whole matrix: its colours say it, a glow would hide them
         d.mark(marked)
         d.set_highlight(glow)
+        if glow and self._glow_segments:
+            d.highlight.set_segments(self._glow_segments)   # messages glow from where their arrows start
         caption = self.captioner.caption(frame)
         self.title.set_text(f"{TITLES[frame.phase]}: {caption.title}   (frame {k + 1} of {len(self.frames)})")
         self.formula.set_text(caption.formula)
@@ -220,7 +233,7 @@ class Player:
         """Arrows for the messages δ_j^(l+1)·W_ji^(l) reaching each neuron of ``steps`` (an output neuron: its
         target y_i); returns the connections that glow."""
         d = self.d
-        arrows: list[tuple[np.ndarray, np.ndarray, float, str]] = []
+        arrows: list[tuple[np.ndarray, np.ndarray, float, str, int]] = []
         glow = []
         for step in steps:
             l, i = step.neuron
@@ -230,12 +243,13 @@ class Player:
                 target = next((o for o in ops if o.kind == "y"), None)
                 if target is not None:
                     arrows.append((here, here + np.array([0.36, 0.0]), np.nan,
-                                   f"${target.latex}$ = {format_value(target.value)}"))
+                                   f"${target.latex}$ = {format_value(target.value)}", d.slot[(l, i)]))
             else:
                 for delta_op, weight_op in zip((o for o in ops if o.kind == "delta"),
                                                (o for o in ops if o.kind == "W")):
                     message = delta_op.value * weight_op.value
-                    arrows.append((here, d.xy[d.slot[delta_op.key]], message, format_value(message)))
+                    arrows.append((here, d.xy[d.slot[delta_op.key]], message, format_value(message),
+                                   d.slot[delta_op.key]))
                     (_, src), (_, dst) = weight_op.key
                     glow.append(d.edge_slot[(l, dst, src)])
         few = len(arrows) <= THICK_ARROWS
@@ -243,7 +257,7 @@ class Player:
         # Many messages at once (a layer frame): thinner arrows and no glow, or they would fill the picture.
         crowd = 1.0 if few else max(0.3, float(np.sqrt(THICK_ARROWS / len(arrows))))
         style = f"-|>,head_length={0.6 * crowd:.2f},head_width={0.3 * crowd:.2f}"
-        for arrow, (here, start, value, _) in zip(self._pool(self.arrows, len(arrows), self._arrow), arrows):
+        for arrow, (here, start, value, _, sender) in zip(self._pool(self.arrows, len(arrows), self._arrow), arrows):
             arrow.xy = tuple(here)
             arrow.set_position(tuple(start))
             patch = arrow.arrow_patch
@@ -252,15 +266,94 @@ class Player:
             patch.set_linewidth(2.0 * crowd)
             patch.set_arrowstyle(style)
             patch.set_alpha(1.0 if few else 0.75)
+            # A message leaves its sender beyond the sender's symbol, which would otherwise lie under the arrows.
+            patch.shrinkA = d.radius + 2 if np.isnan(value) else self._clear_of_symbols(sender, start, here)
             arrow.set_visible(True)
+            if few and not np.isnan(value):
+                length = np.hypot(*np.subtract(*d.ax.transData.transform([here, start])))   # pixels
+                away = patch.shrinkA * d.fig.dpi / 72.0 / length
+                self._glow_segments.append([tuple(start + min(away, 1.0) * (here - start)), tuple(here)])
         if not few:
             glow = []
-        if labelled or self.n_layers == steps[0].neuron[0]:
-            for t, (here, start, value, label) in zip(self._pool(self.arrow_texts, len(arrows), self._text), arrows):
-                # A message's value sits on its arrow; the target y_i sits where its arrow starts, beyond it.
-                t.set_position(tuple(start if np.isnan(value) else here + 0.58 * (start - here)))
-                t.set_transform(self._above if np.isnan(value) else d.ax.transData)
-                t.set_verticalalignment("bottom" if np.isnan(value) else "center")
-                t.set_text(label)
-                t.set_visible(True)
+        if self.n_layers == steps[0].neuron[0]:
+            self._target_labels(arrows)
+        elif labelled:
+            self._message_labels(arrows)
         return glow
+
+    # --- where labels go ----------------------------------------------------------------------------------
+
+    def _symbol_box(self, slot: int) -> tuple[float, float, float, float] | None:
+        """The box of neuron ``slot``'s symbol on the backdrop, in the main figure's pixels (None: no symbol)."""
+        twin = self.twin
+        if not twin.symbol_texts or not twin.symbol_texts[slot].get_text():
+            return None
+        t = twin.symbol_texts[slot]
+        key = (slot, t.get_text(), twin.fig.dpi)
+        if key not in self._symbol_boxes:
+            self._symbol_boxes[key] = box_of(t.get_window_extent(twin.fig.canvas.get_renderer()))
+        scale = self.d.fig.dpi / twin.fig.dpi   # the twin takes the main figure's dpi when it is drawn
+        return tuple(v * scale for v in self._symbol_boxes[key])
+
+    def _clear_of_symbols(self, sender: int, start, here) -> float:
+        """How far (points) from its sender's centre an arrow towards ``here`` must start to clear the symbols of
+        the sender's layer (its own, and its neighbours' that a steep arrow would cross)."""
+        d = self.d
+        layer = d.keys[sender][0]
+        (sx, sy), (hx, hy) = d.ax.transData.transform([start, here])
+        run = 0.0
+        for slot in (n for n, (l, _) in enumerate(d.keys) if l == layer):
+            box = self._symbol_box(slot)
+            if box is not None:
+                run = max(run, ray_exit(hx - sx, hy - sy, (box[0] - sx, box[1] - sy, box[2] - sx, box[3] - sy)))
+        return max(d.radius + 2, run * 72.0 / d.fig.dpi + 2.0) if run else d.radius + 2
+
+    def _obstacles(self, layers: set[int]) -> list:
+        """The boxes of the values and symbols shown by the neurons of ``layers`` (pixels)."""
+        d = self.d
+        renderer = d.fig.canvas.get_renderer()
+        slots = [n for n, (l, _) in enumerate(d.keys) if l in layers]
+        boxes = [box_of(d.value_texts[n].get_window_extent(renderer)) for n in slots
+                 if d.value_texts and d.value_texts[n].get_text()]
+        return boxes + [b for b in map(self._symbol_box, slots) if b is not None]
+
+    def _message_labels(self, arrows) -> None:
+        """Each message's value on its arrow, at the first place along it (:data:`ALONG`) where no label
+        covers another or a neuron's value or symbol; none when there is no such place (the caption has them)."""
+        d = self.d
+        texts = self._pool(self.arrow_texts, len(arrows), self._text)
+        renderer = d.fig.canvas.get_renderer()
+        for t, (_, _, _, label, _) in zip(texts, arrows):
+            t.set_text(label)
+            t.set_transform(d.ax.transData)
+            t.set_verticalalignment("center")
+            t.set_visible(True)   # matplotlib measures a hidden text as a unit box
+
+        def boxes_at(f: float) -> list:
+            for t, (here, start, *_) in zip(texts, arrows):
+                t.set_position(tuple(here + f * (start - here)))
+            return [box_of(t.get_window_extent(renderer), pad=1.0) for t in texts]
+
+        senders = {d.keys[slot][0] for *_, slot in arrows}   # the receivers are the layer before
+        f = first_clear(ALONG, boxes_at, self._obstacles(senders | {l - 1 for l in senders}))
+        if f is not None:
+            boxes_at(f)
+        for t in texts:
+            t.set_visible(f is not None)
+
+    def _target_labels(self, arrows) -> None:
+        """Each target y_i where its arrow starts, beyond the output neuron: over the arrow, or under it when the
+        neuron's value is written beside it (the value then moves up, clear of the arrow)."""
+        d = self.d
+        for t, (_, start, _, label, slot) in zip(self._pool(self.arrow_texts, len(arrows), self._text), arrows):
+            value = d.value_texts[slot] if d.value_texts and not d.values_inside else None
+            beside = value is not None and bool(value.get_text())
+            if beside:
+                self._nudged.append((value, value.xyann))
+                value.xyann = (value.xyann[0], 1.5)
+                value.set_verticalalignment("bottom")
+            t.set_position(tuple(start))
+            t.set_transform(self._below if beside else self._above)
+            t.set_verticalalignment("top" if beside else "bottom")
+            t.set_text(label)
+            t.set_visible(True)
