@@ -39,7 +39,7 @@ def test_both_loop_orders_add_the_terms_in_order(case):
             got = engine.weighted_sums(w, vectors, entries, start)
             assert len(got) == len(vectors)
             for v, s in zip(vectors, got):
-                if by_entry and len(w) ** 2 < len(vectors) or sys.version_info < (3, 12):
+                if by_entry and len(w) <= 4 and len(w) ** 2 < len(vectors) or sys.version_info < (3, 12):
                     assert s == plain_loop(start, w, v)   # start + w_1 v_1 + w_2 v_2 + …, rounded term by term
                 else:   # math.sumprod rounds once
                     exact = math.fsum([start] + [w_j * v_j for w_j, v_j in zip(w, v)])

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import neurosim as ns
-from neurosim.core.optimizers import as_optimizer
+from neurosim.core.optimizers import Optimizer, as_optimizer
 
 from .optional import require
 from .test_properties import cases
@@ -367,3 +367,24 @@ def test_property_both_engines_make_the_same_updates(case, optimizer):
     report = ns.compare(net, X, Y, twin=twin, rtol=1e-9, atol=1e-12)
     assert report.ok, report.verdict()
     assert any(r.phase == "optimizer" for r in report.rows)
+
+
+class _SignDescent(Optimizer):
+    """A stateless rule of the user's own: θ ← θ − α sign(g)."""
+
+    name = "sign"
+
+    def update(self, theta, grad, state, lr):
+        return theta - lr * np.sign(grad)
+
+
+@pytest.mark.parametrize("engine", ["scalar", "matrix"])
+def test_a_stateless_rule_of_ones_own_is_applied_not_replaced_by_sgd(engine):
+    net = _net()
+    model = net if engine == "scalar" else ns.MatrixNetwork.from_network(net)
+    before = model.parameters()
+    grads = model.gradients(X, Y)
+    model.step(X, Y, LR, optimizer=_SignDescent())
+    for (W0, b0), (dW, db), (W1_, b1_) in zip(before, grads, model.parameters()):
+        np.testing.assert_allclose(W1_, W0 - LR * np.sign(dW), rtol=0, atol=1e-15)
+        np.testing.assert_allclose(b1_, b0 - LR * np.sign(db), rtol=0, atol=1e-15)

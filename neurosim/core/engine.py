@@ -58,9 +58,10 @@ def weighted_sums(w: Sequence[float], vectors: Sequence[Sequence[float]], entrie
 
     Two loop orders, the same sums to the last bit (each adds w_1 v_1, w_2 v_2, … to ``start`` in that order):
     along each vector (one C-level sum per vector) or, for short vectors and many of them (a neuron with two
-    inputs in a batch of 32 examples), along the entries: one C-level pass over all the vectors per j.
+    inputs in a batch of 32 examples), along the entries: one C-level pass over all the vectors per j. Which
+    is faster was measured on CPython 3.11: along the entries wins for n ≤ 4 terms and more than n² vectors.
     """
-    if not (_SHORT_SUMS_BY_ENTRY and len(w) ** 2 < len(vectors)):
+    if not (_SHORT_SUMS_BY_ENTRY and len(w) <= 4 and len(w) ** 2 < len(vectors)):
         return _sums_along(w, vectors, start)
     sums = [start] * len(vectors)
     for w_j, v_j in zip(w, entries):

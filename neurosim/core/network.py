@@ -307,7 +307,7 @@ class Network(Trainable):
 
     def _step(self, X: np.ndarray, T: np.ndarray, lr: float) -> float:
         cost = self._gradients(X, T)
-        if self.optimizer is not None and self.optimizer.state_names:
+        if self.optimizer is not None and type(self.optimizer) is not optimizers.SGD:
             optimizers.update_rows(self.optimizer, self._layers[1:], lr)
             return cost
         for layer in self._layers[1:]:

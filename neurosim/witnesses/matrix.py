@@ -228,7 +228,7 @@ class MatrixNetwork(Trainable):
     def _step(self, X: np.ndarray, T: np.ndarray, lr: float) -> float:
         cost, grads = self._gradients(X, T)
         opt = self.optimizer
-        if opt is None or not opt.state_names:
+        if opt is None or type(opt) is optimizers.SGD:   # plain θ − α g, in place
             for W, b, (dW, db) in zip(self.W, self.b, grads):
                 W -= lr * dW
                 b -= lr * db
