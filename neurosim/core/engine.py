@@ -51,10 +51,10 @@ except ImportError:
 _SHORT_SUMS_BY_ENTRY = sys.version_info < (3, 12)
 
 
-def weighted_sums(w: Sequence[float], vectors: Sequence[Sequence[float]], entries: Columns,
+def weighted_sums(w: Sequence[float], vectors: Sequence[Sequence[float]], entries: Columns | None = None,
                   start: float = 0.0) -> list[float]:
     """[start + Σ_j w_j v_j for every v in ``vectors``]; ``entries[j]`` is [v_j for every v] (the vectors
-    transposed).
+    transposed), when the caller has them at hand (else they are made here if needed).
 
     Two loop orders, the same sums to the last bit (each adds w_1 v_1, w_2 v_2, … to ``start`` in that order):
     along each vector (one C-level sum per vector) or, for short vectors and many of them (a neuron with two
@@ -64,17 +64,19 @@ def weighted_sums(w: Sequence[float], vectors: Sequence[Sequence[float]], entrie
     if not (_SHORT_SUMS_BY_ENTRY and len(w) <= 4 and len(w) ** 2 < len(vectors)):
         return _sums_along(w, vectors, start)
     sums = [start] * len(vectors)
-    for w_j, v_j in zip(w, entries):
+    for w_j, v_j in zip(w, zip(*vectors) if entries is None else entries):
         sums = list(map(add, sums, map(mul, v_j, repeat(w_j))))
     return sums
 
 
-def _feeding(positions: list[int] | None, columns: Columns, rows: list) -> tuple[Columns, list]:
-    """The columns (one per neuron) and rows (one per example) of the neurons at ``positions`` of a layer,
-    or of the whole layer when ``positions`` is None."""
+def _feeding(positions: list[int] | None, columns: Columns, rows: list | None = None) -> tuple[Columns, list | None]:
+    """The columns (one per neuron) and rows (one per example, if asked for) of the neurons at ``positions`` of
+    a layer, or of the whole layer when ``positions`` is None."""
     if positions is None:
         return columns, rows
     columns = [columns[j] for j in positions]
+    if rows is None:
+        return columns, None
     return columns, list(zip(*columns)) if columns else [()] * len(rows)
 
 
@@ -163,9 +165,8 @@ def gradients(layers: Layers, A: list, D: list) -> None:
     """
     m = len(D[-1][0])
     for l in range(1, len(layers)):
-        examples = list(zip(*A[l - 1]))
         for neuron, delta_i in zip(layers[l], D[l]):
-            columns, rows = _feeding(neuron.inputs, A[l - 1], examples)
-            # Σ_k δ_i a_j for every j: the sums run over the examples, so the roles of rows and columns swap
-            neuron.weight_grads = list(map(truediv, weighted_sums(delta_i, columns, rows), repeat(m)))
+            columns, _ = _feeding(neuron.inputs, A[l - 1])
+            # Σ_k δ_i a_j for every j: the sums run over the examples, each a_j's column being a vector here
+            neuron.weight_grads = list(map(truediv, weighted_sums(delta_i, columns), repeat(m)))
             neuron.bias_grad = sum(delta_i) / m
