@@ -4,7 +4,8 @@ A witness (the matrix twin, finite differences, torch autograd) compares numbers
 report subclasses :class:`_Report` and says only what is its own: the table's head and cells
 (``_head``, ``_cells``), how far a row is off (``_abs_error``, ``_rank``), ``verdict`` and ``summary``.
 The shared part keeps the rows, counts what differs, bounds the text table to ``limit`` rows and the
-notebook table to ``html_rows``, and reports an empty comparison as such instead of as a success.
+notebook table to ``html_rows``, and says so when nothing was compared ("EMPTY: nothing was compared"),
+rather than that everything agrees (``ok`` stays True there: no row differs).
 """
 
 from __future__ import annotations
