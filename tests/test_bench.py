@@ -253,6 +253,17 @@ def test_report_text_says_missed_and_not_measured(quick_run):
     assert lines[-1].endswith("not measured")
 
 
+def test_a_value_just_under_its_goal_is_not_printed_as_the_goal(quick_run):
+    _, report, _, _ = quick_run
+    report = json.loads(json.dumps(report))
+    goal = report["targets"][0]["goal"]
+    report["targets"][0].update(measured=goal - 0.004, met=False)
+    report["targets"][1].update(measured=report["targets"][1]["goal"], met=True)
+    lines = [line for line in bench.format_report(report).splitlines() if line.strip().startswith("engine_vs_floor")]
+    assert f"{goal - 0.004:.3f}×" in lines[0] and f" {goal:.2f}× " not in lines[0] and lines[0].endswith("MISSED")
+    assert f"{report['targets'][1]['goal']:.2f}×" in lines[1] and lines[1].endswith("met")
+
+
 @pytest.mark.parametrize("argv, message", [
     (["bench", "--plot", "figure.xyz"], "--plot: expected a file name ending in"),
     (["bench", "--json", "no/such/folder/b.json"], "--json: the folder"),

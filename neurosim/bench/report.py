@@ -97,10 +97,21 @@ def format_report(report: dict) -> str:
             verdict, value = "not measured", "—"
         else:
             verdict = "met" if tg["met"] else "MISSED"
-            value = f"{tg['measured']:.2f}{tg['unit']}" if tg["unit"] != "B" else f"{tg['measured']:.0f} B"
+            value = f"{_digits_to_tell(tg['measured'], tg['goal'])}{tg['unit']}" if tg["unit"] != "B" \
+                else f"{tg['measured']:.0f} B"
         goal = f"{tg['goal']:g}{tg['unit']}" if tg["unit"] != "B" else f"{tg['goal']:g} B"
         lines.append(f"  {tg['name']:<42} {value:>9}  (goal {tg['sense']} {goal})  {verdict}")
     return "\n".join(lines)
+
+
+def _digits_to_tell(value: float, goal: float) -> str:
+    """``value`` with two decimals, or as many more as it takes not to print the goal itself when it missed it
+    by less than the last digit (0.666 against 0.67 prints 0.666, not 0.67)."""
+    for decimals in range(2, 7):
+        text = f"{value:.{decimals}f}"
+        if float(text) != goal or value == goal:
+            return text
+    return text
 
 
 def plot(report: dict, path: str | os.PathLike) -> None:
