@@ -18,32 +18,37 @@ from .test_properties import SETTINGS, cases
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 
 
-def plain_loop(start, w, v):
-    s = start
+def plain_loop(w, v):
+    s = -0.0   # the one number whose addition changes nothing
     for w_j, v_j in zip(w, v):
         s += w_j * v_j
     return s
 
 
+def same(x, y):
+    """Equal, and zeros of the same sign."""
+    return x == y and math.copysign(1.0, x) == math.copysign(1.0, y)
+
+
 @settings(max_examples=60, **SETTINGS)
 @given(st.integers(0, 6).flatmap(lambda n: st.tuples(
-    finite, st.lists(finite, min_size=n, max_size=n),
+    st.lists(finite, min_size=n, max_size=n),
     st.lists(st.lists(finite, min_size=n, max_size=n), min_size=1, max_size=40))))
 def test_both_loop_orders_add_the_terms_in_order(case):
-    start, w, vectors = case
+    w, vectors = case
     entries = [list(v_j) for v_j in zip(*vectors)]
     saved = engine._SHORT_SUMS_BY_ENTRY
     try:
         for by_entry in (True, False):
             engine._SHORT_SUMS_BY_ENTRY = by_entry
-            got = engine.weighted_sums(w, vectors, entries, start)
-            assert engine.weighted_sums(w, vectors, None, start) == got   # entries made when needed
+            got = engine.weighted_sums(w, vectors, entries)
+            assert engine.weighted_sums(w, vectors, None) == got   # entries made when needed
             assert len(got) == len(vectors)
             for v, s in zip(vectors, got):
                 if by_entry and len(w) <= 4 and len(w) ** 2 < len(vectors) or sys.version_info < (3, 12):
-                    assert s == plain_loop(start, w, v)   # start + w_1 v_1 + w_2 v_2 + …, rounded term by term
+                    assert same(s, plain_loop(w, v))   # w_1 v_1 + w_2 v_2 + …, rounded term by term
                 else:   # math.sumprod rounds once
-                    exact = math.fsum([start] + [w_j * v_j for w_j, v_j in zip(w, v)])
+                    exact = math.fsum([w_j * v_j for w_j, v_j in zip(w, v)])
                     assert math.isclose(s, exact, rel_tol=1e-12, abs_tol=1e-9)
     finally:
         engine._SHORT_SUMS_BY_ENTRY = saved
@@ -51,8 +56,8 @@ def test_both_loop_orders_add_the_terms_in_order(case):
 
 @st.composite
 def narrow_cases(draw):
-    """Networks with one to three neurons per layer and up to 40 examples: the shapes where the engine sums
-    along the examples rather than along a neuron's inputs."""
+    """The random networks of test_properties (1 to 8 neurons per layer) with up to 40 examples, so that
+    neurons with at most four inputs or outputs sum along the examples (on Python < 3.12)."""
     net, X, Y = draw(cases())
     m = draw(st.integers(1, 40))
     rng = np.random.default_rng(draw(st.integers(0, 2 ** 16)))
@@ -105,3 +110,45 @@ def test_a_neuron_whose_inputs_are_all_pruned_outputs_its_bias():
         np.testing.assert_allclose(gW, tW, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(gb, tb, rtol=1e-12, atol=1e-15)
     assert not grads[0][0][0].any()   # the pruned row of ∂J/∂W^(1)
+
+
+def test_one_examples_gradients_keep_the_sign_of_a_zero():
+    # a dead ReLU unit has δ = 0; times a negative a_j, ∂J/∂W_ij = δ a_j is −0.0, as the twin's δ aᵀ says
+    net = ns.Network([2, 2, 1], activation="relu", output="identity", seed=0)
+    net.set_weights(1, [[-1.0, -1.0], [0.5, 0.25]])
+    net.set_biases(1, [0.0, 0.0])
+    x, y = np.array([-0.5, 2.0]), np.array([1.0])
+    net.forward(x)
+    net.backward(y)
+    twin = ns.MatrixNetwork.from_network(net)
+    twin.forward(x)
+    twin.backward(y)
+    assert net.neuron(2, 1).delta == 0.0
+    for l, (dW, db) in enumerate(twin.grads, start=1):
+        for c in net.connections(l):
+            assert same(c.grad, dW[c.i - 1, c.j - 1]), (l, c.i, c.j)
+        for n, g in zip(net.layer(l + 1), db):
+            assert same(n.bias_grad, g)
+    assert math.copysign(1.0, net.connection(1, 1, 1).grad) == -1.0
+
+
+def test_the_twin_keeps_a_pruned_weight_at_zero_under_a_rule_of_ones_own():
+    from neurosim.core.optimizers import Optimizer
+
+    class Drift(Optimizer):
+        name = "drift"
+
+        def update(self, theta, grad, state, lr):
+            return theta - lr * (grad + 0.1)   # moves θ even where g = 0
+
+    net = ns.Network([2, 3, 1], seed=0)
+    net.prune(1, 1, 1)
+    twin = ns.MatrixNetwork.from_network(net)
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    Y = np.random.default_rng(1).normal(size=(5, 1))
+    for model in (net, twin):
+        model.step(X, Y, 0.1, optimizer=Drift())
+    assert twin.weights(1)[0, 0] == 0.0
+    for (W, b), (tW, tb) in zip(net.parameters(), twin.parameters()):
+        np.testing.assert_allclose(tW, W, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(tb, b, rtol=1e-12, atol=1e-15)

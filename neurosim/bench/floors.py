@@ -131,8 +131,8 @@ class ListsFloor:
     :class:`PythonFloor` (half-SSE loss, one elementwise activation), none of the objects.
 
     Forward z = [b_i + Σ_j W_ij a_j], the sum as ``sumprod(row, a)``; backward over the columns ``zip(*W)``;
-    the batch gradient Σ_k δ_i a_j as one ``sumprod`` over the examples per weight (the engine's way: on a
-    batch it beats adding ``map(mul, a, repeat(δ_i))`` row by row, example by example).
+    the batch gradient Σ_k δ_i a_j as one ``sumprod`` over the examples per weight (as the engine usually sums
+    it: on a batch it beats adding ``map(mul, a, repeat(δ_i))`` row by row, example by example).
     """
 
     def __init__(self, params: Sequence[tuple[np.ndarray, np.ndarray]], activation: Activation):

@@ -10,7 +10,7 @@ over k, and keeps those of the last example in its ``z``, ``a`` and ``delta`` (o
 A layer's lists are the rows of the notes' column form: ``A[l - 1]`` is A^(l), one column per example, as a
 list of its rows, row i being a_i^(l) in every example (likewise ``Z`` and the δ's ``D``).
 
-Forward, for l = 2 … n_l:   z_i^(l) = b_i^(l−1) + Σ_j W_ij^(l−1) a_j^(l−1),   a_i^(l) = f(z_i^(l))
+Forward, for l = 2 … n_l:   z_i^(l) = Σ_j W_ij^(l−1) a_j^(l−1) + b_i^(l−1),   a_i^(l) = f(z_i^(l))
 Backward, output layer:     δ_i^(n_l) = ∂J/∂a_i · f′(z_i)   (or a_i − y_i for a paired loss)
           hidden layers:    δ_i^(l) = (Σ_j δ_j^(l+1) W_ji^(l)) · f′(z_i^(l))
 Gradients, over the m examples:  ∂J/∂W_ij^(l) = (1/m) Σ_k δ_i^(l+1) a_j^(l),   ∂J/∂b_i^(l) = (1/m) Σ_k δ_i^(l+1)
@@ -36,34 +36,36 @@ Columns = list[list[float]]   # one list per neuron: its number in each of the m
 try:
     from math import sumprod  # Python ≥ 3.12: one C call, summed in extended precision
 
-    def _sums_along(w: Sequence[float], vectors, start: float) -> list[float]:
-        return list(map(add, repeat(start), map(sumprod, repeat(w), vectors)))
+    def _sums_along(w: Sequence[float], vectors) -> list[float]:
+        return list(map(sumprod, repeat(w), vectors))
 except ImportError:
     def sumprod(p, q):
         """Σ_k p_k q_k, added from 0 in the order of k."""
         return sum(map(mul, p, q))
 
-    def _sums_along(w: Sequence[float], vectors, start: float) -> list[float]:
-        # start + w_1 v_1 + w_2 v_2 + … for every v, with no Python call per vector
-        return list(map(sum, map(map, repeat(mul), repeat(w), vectors), repeat(start)))
+    def _sums_along(w: Sequence[float], vectors) -> list[float]:
+        # −0.0 + w_1 v_1 + w_2 v_2 + … for every v, with no Python call per vector
+        return list(map(sum, map(map, repeat(mul), repeat(w), vectors), repeat(-0.0)))
 
 # Before 3.12 a sum over ``map`` costs a few hundred ns to start, more than a short sum itself.
 _SHORT_SUMS_BY_ENTRY = sys.version_info < (3, 12)
 
 
-def weighted_sums(w: Sequence[float], vectors: Sequence[Sequence[float]], entries: Columns | None = None,
-                  start: float = 0.0) -> list[float]:
-    """[start + Σ_j w_j v_j for every v in ``vectors``]; ``entries[j]`` is [v_j for every v] (the vectors
-    transposed), when the caller has them at hand (else they are made here if needed).
+def weighted_sums(w: Sequence[float], vectors: Sequence[Sequence[float]],
+                  entries: Columns | None = None) -> list[float]:
+    """[Σ_j w_j v_j for every v in ``vectors``]; ``entries[j]`` is [v_j for every v] (the vectors transposed),
+    when the caller has them at hand (else they are made here if needed).
 
-    Two loop orders, the same sums to the last bit (each adds w_1 v_1, w_2 v_2, … to ``start`` in that order):
-    along each vector (one C-level sum per vector) or, for short vectors and many of them (a neuron with two
-    inputs in a batch of 32 examples), along the entries: one C-level pass over all the vectors per j. Which
-    is faster was measured on CPython 3.11: along the entries wins for n ≤ 4 terms and more than n² vectors.
+    Each sum adds w_1 v_1, w_2 v_2, … in that order to −0.0, the one number whose addition changes nothing
+    (so a sum of one term is that term, to the sign of a zero). Two loop orders give the same sums to the last
+    bit: along each vector (one C-level sum per vector) or, for short vectors and many of them (a neuron with
+    two inputs in a batch of 32 examples), along the entries: one C-level pass over all the vectors per j.
+    Measured on CPython 3.11, along the entries wins for n ≤ 4 terms and more than n² vectors; from 3.12 on,
+    ``math.sumprod`` (one C call, extended precision) sums along each vector.
     """
     if not (_SHORT_SUMS_BY_ENTRY and len(w) <= 4 and len(w) ** 2 < len(vectors)):
-        return _sums_along(w, vectors, start)
-    sums = [start] * len(vectors)
+        return _sums_along(w, vectors)
+    sums = [-0.0] * len(vectors)
     for w_j, v_j in zip(w, zip(*vectors) if entries is None else entries):
         sums = list(map(add, sums, map(mul, v_j, repeat(w_j))))
     return sums
@@ -97,9 +99,9 @@ def forward(layers: Layers, X: Columns) -> tuple[list, list]:
         z, a = [], []
         for neuron in layer:
             columns, rows = _feeding(neuron.inputs, a_below, examples)
-            # z_i = b_i + Σ_j W_ij a_j, added from the bias (``_bias``: the value behind the checked ``bias``
-            # property, checked on assignment and not in the engine)
-            z_i = weighted_sums(neuron.weights, rows, columns, neuron._bias)
+            # z_i = Σ_j W_ij a_j + b_i, the bias added last as the printed formulas read (``_bias``: the value
+            # behind the checked ``bias`` property, checked on assignment and not in the engine)
+            z_i = list(map(add, weighted_sums(neuron.weights, rows, columns), repeat(neuron._bias)))
             neuron.z = z_i[-1]
             z.append(z_i)
             if f is not None:
@@ -169,4 +171,4 @@ def gradients(layers: Layers, A: list, D: list) -> None:
             columns, _ = _feeding(neuron.inputs, A[l - 1])
             # Σ_k δ_i a_j for every j: the sums run over the examples, each a_j's column being a vector here
             neuron.weight_grads = list(map(truediv, weighted_sums(delta_i, columns), repeat(m)))
-            neuron.bias_grad = sum(delta_i) / m
+            neuron.bias_grad = sum(delta_i, -0.0) / m

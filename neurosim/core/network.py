@@ -246,10 +246,9 @@ class Network(Trainable):
         one column per example."""
         layers = self._structure()
         # The engine's layout is the column form's: row i of X^T is x_i in every example.
-        X_cols = X.T.tolist()
         if T is not None:
             engine.transpose(layers)
-            Z, A = engine.forward(layers, X_cols)
+            Z, A = engine.forward(layers, X.T.tolist())
             engine.gradients(layers, A, engine.backward(layers, Z, A, T.T.tolist(), self.loss))
             outputs = [(Z[-1], A[-1])]
         else:
@@ -257,7 +256,7 @@ class Network(Trainable):
             # every neuron's numbers to that of CHUNK examples, however many rows X has.
             outputs = []
             for k in range(0, X.shape[0], CHUNK):
-                Z, A = engine.forward(layers, [x_j[k:k + CHUNK] for x_j in X_cols])
+                Z, A = engine.forward(layers, X[k:k + CHUNK].T.tolist())
                 outputs.append((Z[-1], A[-1]))
         # The neurons now hold the last row's numbers; backward(y) must not mistake them for a forward(x).
         self._forward_version = None
@@ -273,7 +272,7 @@ class Network(Trainable):
 
     def _batch_cost(self, Z: np.ndarray, A: np.ndarray, T: np.ndarray) -> float:
         """J(W,b) = (1/m) Σ_k J(W,b; x_k, y_k) + the weight-decay term (eq. 6), from the output layer's Z and A
-        in column form (the matrix twin's very expression, so both give J to the same digits)."""
+        in column form (the data term is the matrix twin's very expression)."""
         return float(np.mean(self.loss.value(Z, A, T.T, axis=0))) + self._decay()
 
     def _cost(self, X: np.ndarray, T: np.ndarray) -> float:

@@ -282,6 +282,8 @@ class MatrixNetwork(Trainable):
                 sW.update(opt.fresh(dW))
                 sb.update(opt.fresh(db))
             self.W[l][...] = opt.update(self.W[l], dW, sW, lr)
+            if self._masks[l] is not None:   # a rule of one's own may move θ at g = 0: a pruned weight stays 0
+                self.W[l] *= self._masks[l]
             self.b[l][...] = opt.update(self.b[l], db, sb, lr)
         return cost
 

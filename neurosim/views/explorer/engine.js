@@ -6,7 +6,7 @@
  * Math.log1p may differ from the C library's in the last bit. (engine.py sums with math.sumprod on
  * Python >= 3.12, in extended precision: there the last bit of a sum may differ too.)
  *
- * Forward, for l = 2 … n_l:   z_i^(l) = b_i^(l−1) + Σ_j W_ij^(l−1) a_j^(l−1),   a_i^(l) = f(z_i^(l))
+ * Forward, for l = 2 … n_l:   z_i^(l) = Σ_j W_ij^(l−1) a_j^(l−1) + b_i^(l−1),   a_i^(l) = f(z_i^(l))
  * Backward, output layer:     δ_i^(n_l) = ∂J/∂a_i · f′(z_i)   (or a_i − y_i for a paired loss)
  *           hidden layers:    δ_i^(l) = (Σ_j δ_j^(l+1) W_ji^(l)) · f′(z_i^(l))
  * Gradients:                  ∂J/∂W_ji^(l) = δ_j^(l+1) a_i^(l),   ∂J/∂b_i^(l−1) = δ_i^(l)
@@ -110,11 +110,12 @@ function forward(layers, x) {
   for (const layer of layers.slice(1)) {
     const activation = ACTIVATIONS[layer[0].activation];
     for (const neuron of layer) {
-      // engine.py: z = b + W_i1 a_1 + W_i2 a_2 + …, added from the bias in this order
-      let z = neuron.bias;
+      // engine.py: z = (W_i1 a_1 + W_i2 a_2 + …) + b, the products added in this order, the bias last
+      let sum = -0.0;
       for (const c of neuron.incoming) {
-        z += c.weight * c.source.a;
+        sum += c.weight * c.source.a;
       }
+      const z = sum + neuron.bias;
       neuron.z = z;
       if (activation.f !== null) {
         neuron.a = activation.f(z);
@@ -151,7 +152,7 @@ function backward(layers, t, loss) {
     const df = ACTIVATIONS[layer[0].activation].df;
     for (const neuron of layer) {
       const a = neuron.a;
-      let messages = 0.0;
+      let messages = -0.0;   // engine.py's sums start at −0.0, which changes nothing it is added to
       for (const c of neuron.outgoing) {
         const deltaJ = c.target.delta;
         messages += deltaJ * c.weight;   // the message δ_j W_ji sent back along this connection
