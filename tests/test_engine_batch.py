@@ -41,8 +41,8 @@ def test_both_loop_orders_add_the_terms_in_order(case):
     try:
         for by_entry in (True, False):
             engine._SHORT_SUMS_BY_ENTRY = by_entry
-            got = engine.weighted_sums(w, vectors, entries)
-            assert engine.weighted_sums(w, vectors, None) == got   # entries made when needed
+            got = list(engine.weighted_sums(w, vectors, entries))
+            assert list(engine.weighted_sums(w, vectors, None)) == got   # entries made when needed
             assert len(got) == len(vectors)
             for v, s in zip(vectors, got):
                 if by_entry and len(w) <= 4 and len(w) ** 2 < len(vectors) or sys.version_info < (3, 12):

@@ -21,7 +21,7 @@ Every Σ is a :func:`weighted_sums`: C-level loops, no Python step per term.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import repeat
 from operator import add, mul, truediv
 
@@ -36,24 +36,25 @@ Columns = list[list[float]]   # one list per neuron: its number in each of the m
 try:
     from math import sumprod  # Python ≥ 3.12: one C call, summed in extended precision
 
-    def _sums_along(w: Sequence[float], vectors) -> list[float]:
-        return list(map(sumprod, repeat(w), vectors))
+    def _sums_along(w: Sequence[float], vectors) -> Iterable[float]:
+        return map(sumprod, repeat(w), vectors)
 except ImportError:
     def sumprod(p, q):
         """Σ_k p_k q_k, added from 0 in the order of k."""
         return sum(map(mul, p, q))
 
-    def _sums_along(w: Sequence[float], vectors) -> list[float]:
+    def _sums_along(w: Sequence[float], vectors) -> Iterable[float]:
         # −0.0 + w_1 v_1 + w_2 v_2 + … for every v, with no Python call per vector
-        return list(map(sum, map(map, repeat(mul), repeat(w), vectors), repeat(-0.0)))
+        return map(sum, map(map, repeat(mul), repeat(w), vectors), repeat(-0.0))
 
 # Before 3.12 a sum over ``map`` costs a few hundred ns to start, more than a short sum itself.
 _SHORT_SUMS_BY_ENTRY = sys.version_info < (3, 12)
 
 
 def weighted_sums(w: Sequence[float], vectors: Sequence[Sequence[float]],
-                  entries: Columns | None = None) -> list[float]:
-    """[Σ_j w_j v_j for every v in ``vectors``]; ``entries[j]`` is [v_j for every v] (the vectors transposed),
+                  entries: Columns | None = None) -> Iterable[float]:
+    """Σ_j w_j v_j for every v in ``vectors``, in order (an iterable to go through once: the callers finish each
+    sum at once, so no list is built in between); ``entries[j]`` is [v_j for every v] (the vectors transposed),
     when the caller has them at hand (else they are made here if needed).
 
     Each sum adds w_1 v_1, w_2 v_2, … in that order to −0.0, the one number whose addition changes nothing
