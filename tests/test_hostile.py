@@ -19,8 +19,9 @@ import pytest
 import neurosim as ns
 from neurosim.base import limits
 from neurosim.base.files import read_json, remove_stale_temporaries, write_json_atomic
-from neurosim.cli import main
 from neurosim.data.csvdata import read_csv
+
+from .cli_run import run_cli
 
 # A hostile input is answered by an error, never by a numpy warning on the way.
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
@@ -45,15 +46,6 @@ def refuses(call, *names, kind=(ValueError, TypeError)):
     return message
 
 
-def run_cli(capsys, *argv):
-    """(exit status, stdout, stderr) of the command; a traceback in stderr fails the test."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:    # argparse's own errors
-        code = exc.code
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err and "Traceback" not in out
-    return code, out, err
 
 
 def error_lines(err: str) -> list[str]:

@@ -8,17 +8,9 @@ import numpy as np
 import pytest
 
 import neurosim as ns
-from neurosim.cli import main
 from neurosim.cli.common import DEFAULT_LR
 
-
-def run(capsys, *argv):
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:     # argparse's own errors
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+from .cli_run import run_cli as run
 
 
 @pytest.mark.parametrize("optimizer", ["momentum", "adam"])

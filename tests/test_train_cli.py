@@ -9,11 +9,11 @@ import neurosim as ns
 from neurosim.cli import main
 from neurosim.data.csvdata import read_csv
 
+from .cli_run import run_cli
+
 
 def run(capsys, *argv):
-    code = main(["train", *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "train", *argv)
 
 
 def final_accuracy(out: str) -> float:

@@ -15,17 +15,14 @@ from neurosim.cli import build_parser, main
 from neurosim.cli.train import DEFAULT_LR
 from neurosim.data.csvdata import read_csv
 
+from .cli_run import run_cli
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "demos" / "data.csv"
 
 
 def run(capsys, *argv):
-    try:
-        code = main(["train", *argv])
-    except SystemExit as exc:     # argparse's own errors
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "train", *argv)
 
 
 def reported(out: str, part: str) -> tuple[float, float, int]:
