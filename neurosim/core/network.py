@@ -260,8 +260,6 @@ class Network(Trainable):
                 outputs.append((Z[-1], A[-1]))
         # The neurons now hold the last row's numbers; backward(y) must not mistake them for a forward(x).
         self._forward_version = None
-        if len(outputs) == 1:
-            return np.array(outputs[0][0], dtype=float), np.array(outputs[0][1], dtype=float)
         return (np.concatenate([np.array(z, dtype=float) for z, _ in outputs], axis=1),
                 np.concatenate([np.array(a, dtype=float) for _, a in outputs], axis=1))
 
