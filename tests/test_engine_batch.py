@@ -84,10 +84,11 @@ def test_a_batch_gives_every_example_the_numbers_of_its_own_pass(case):
 
 def test_predictions_come_in_chunks_with_the_numbers_of_single_passes(monkeypatch):
     monkeypatch.setattr(network, "CHUNK", 7)
-    net = ns.Network([2, 3, 2], activation="tanh", output="softmax", loss="cross_entropy", seed=4)
+    # 12 classes: numpy sums more than 8 numbers pairwise, so a batch's softmax must lay out rows as one example's
+    net = ns.Network([2, 3, 12], activation="tanh", output="softmax", loss="cross_entropy", seed=4)
     X = np.random.default_rng(1).normal(size=(23, 2))
     P = net.predict(X)
-    assert P.shape == (23, 2) and P.flags["C_CONTIGUOUS"]
+    assert P.shape == (23, 12) and P.flags["C_CONTIGUOUS"]
     for x, p in zip(X, P):
         assert np.array_equal(net.forward(x), p)
     twin = ns.MatrixNetwork.from_network(net)

@@ -110,8 +110,9 @@ def forward(layers: Layers, X: Columns) -> tuple[list, list]:
                 neuron.a = a_i[-1]
                 a.append(a_i)
         if f is None:
-            # softmax: a_i depends on every z of the layer, so the layer finishes it together, example by example.
-            a = [list(a_i) for a_i in zip(*activation.f(np.array(list(zip(*z)))).tolist())]
+            # softmax: a_i depends on every z of the layer, so the layer finishes it together, one example per
+            # row; the copy lays each example's z out side by side, so its sums run as for one example alone.
+            a = activation.f(np.array(z).T.copy()).T.tolist()
             for neuron, a_i in zip(layer, a):
                 neuron.a = a_i[-1]
         Z.append(z)
