@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 import neurosim as ns
 from neurosim.core import engine, network
+from neurosim.core.activations import ACTIVATIONS
+from neurosim.core.losses import LOSSES
 
 from .test_properties import SETTINGS, cases
 
@@ -45,7 +47,7 @@ def test_both_loop_orders_add_the_terms_in_order(case):
             assert list(engine.weighted_sums(w, vectors, None)) == got   # entries made when needed
             assert len(got) == len(vectors)
             for v, s in zip(vectors, got):
-                if by_entry and len(w) <= 4 and len(w) ** 2 < len(vectors) or sys.version_info < (3, 12):
+                if by_entry and len(w) <= 4 and len(w) ** 2 <= len(vectors) or sys.version_info < (3, 12):
                     assert same(s, plain_loop(w, v))   # w_1 v_1 + w_2 v_2 + …, rounded term by term
                 else:   # math.sumprod rounds once
                     exact = math.fsum([w_j * v_j for w_j, v_j in zip(w, v)])
@@ -153,3 +155,18 @@ def test_the_twin_keeps_a_pruned_weight_at_zero_under_a_rule_of_ones_own():
     for (W, b), (tW, tb) in zip(net.parameters(), twin.parameters()):
         np.testing.assert_allclose(tW, W, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(tb, b, rtol=1e-12, atol=1e-15)
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(st.lists(st.tuples(finite, st.floats(0, 1)), min_size=1, max_size=20))
+def test_an_output_neurons_deltas_over_the_examples_follow_the_loss_rule_of_one(zt):
+    """The engine's output δ's (f′ read from a and z) are Loss.delta's numbers (f′ from z), example by example."""
+    z, t = [z for z, _ in zt], [t for _, t in zt]
+    for loss in LOSSES.values():
+        for activation in ACTIVATIONS.values():
+            if not activation.elementwise or loss.paired_output not in (None, activation.name):
+                continue
+            a = [activation.f_scalar(z_k) for z_k in z]
+            row = loss.delta_row(activation.df_az, z, a, t)
+            one_by_one = [loss.delta(activation.df_scalar, *zat) for zat in zip(z, a, t)]
+            assert all(map(same, row, one_by_one)), (loss.name, activation.name)

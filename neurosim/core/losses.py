@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import mul
 
 import numpy as np
 
@@ -43,6 +44,13 @@ class Loss:
         if self.paired_output:
             return self.grad(a, t)
         return self.grad(a, t) * df(z)
+
+    def delta_row(self, df_az: Callable, z: list, a: list, t: list) -> list:
+        """The same rule for one output neuron of the scalar engine, over its lists of numbers in the examples:
+        [grad(a_k, t_k)·f′(z_k)] with f′ read from a and z (``Activation.df_az``), or [grad(a_k, t_k)]."""
+        if self.paired_output:
+            return list(map(self.grad, a, t))
+        return list(map(mul, map(self.grad, a, t), map(df_az, a, z)))
 
 
 def _half_sse(z, a, t, axis=-1):
