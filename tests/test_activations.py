@@ -102,3 +102,14 @@ def test_unknown_names_list_the_valid_ones():
         ns.Network([2, 1], activation=3)
     with pytest.raises(TypeError, match="Activation f"):
         ns.Activation("bad", 1, 2)
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+@pytest.mark.parametrize("m", [1, 3, 32, 257])
+def test_the_batch_mean_of_a_loss_is_numpys_mean_to_the_last_bit(name, m):
+    loss = LOSSES[name]
+    rng = np.random.default_rng(m)
+    Z = rng.normal(size=(3, m)) * 4
+    A = softmax(Z, axis=0) if loss.paired_output == "softmax" else 1 / (1 + np.exp(-Z))
+    T = np.eye(3)[:, rng.integers(0, 3, m)]
+    assert loss.mean(Z, A, T) == float(np.mean(loss.value(Z, A, T, axis=0)))

@@ -21,9 +21,11 @@ def register(sub) -> None:
                     "one example and on a batch of 256, and bare numpy (the twin's floor); show how the time "
                     "grows from 10 to 100,000 connections, what building the graph costs in time and memory, "
                     "and how long the default animation takes to render.",
-        epilog="Times are the best of several repeats (medians are in --json). On a busy machine they wander: "
-               "compare the ratios, which are measured with the engines interleaved; OPENBLAS_NUM_THREADS=1 "
-               "steadies the batched numpy numbers. See docs/performance.md.")
+        epilog="Times are medians of several repeats (the growth table shows the best; --json has both). On a "
+               "busy machine they wander: "
+               "compare the ratios, which are medians of back-to-back pairs. The bench re-runs itself in a "
+               "child process with BLAS pinned to one thread (OPENBLAS_NUM_THREADS=1 and the like), so the "
+               "numpy numbers hold still. See docs/performance.md.")
     p.add_argument("--quick", action="store_true",
                    help="fewer repeats, networks up to 10,000 connections and of the animation renders only the "
                         "default example's: seconds instead of minutes")

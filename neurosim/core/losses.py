@@ -45,6 +45,12 @@ class Loss:
             return self.grad(a, t)
         return self.grad(a, t) * df(z)
 
+    def mean(self, Z, A, T) -> float:
+        """(1/m) Σ_k J(W,b; x_k, y_k): the loss averaged over the m columns (examples) of Z, A and T, the data
+        term of the batch cost in both engines (``np.mean``'s very arithmetic, without its overhead)."""
+        values = np.asarray(self.value(Z, A, T, axis=0), dtype=float)
+        return float(values.sum() / values.size)
+
     def delta_row(self, df_az: Callable, z: list, a: list, t: list) -> list:
         """The same rule for one output neuron of the scalar engine, over its lists of numbers in the examples:
         [grad(a_k, t_k)·f′(z_k)] with f′ read from a and z (``Activation.df_az``), or [grad(a_k, t_k)]."""

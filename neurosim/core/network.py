@@ -270,8 +270,8 @@ class Network(Trainable):
 
     def _batch_cost(self, Z: np.ndarray, A: np.ndarray, T: np.ndarray) -> float:
         """J(W,b) = (1/m) Σ_k J(W,b; x_k, y_k) + the weight-decay term (eq. 6), from the output layer's Z and A
-        in column form (the data term is the matrix twin's very expression)."""
-        return float(np.mean(self.loss.value(Z, A, T.T, axis=0))) + self._decay()
+        in column form (the data term is Loss.mean, as in the matrix twin)."""
+        return self.loss.mean(Z, A, T.T) + self._decay()
 
     def _cost(self, X: np.ndarray, T: np.ndarray) -> float:
         return self._evaluate(X, T)[0]

@@ -247,7 +247,7 @@ class MatrixNetwork(Trainable):
 
     def _data_cost(self, T_cols: np.ndarray) -> float:
         n = self.n_layers
-        return float(np.mean(self.loss.value(self.Z[n], self.A[n], T_cols, axis=0))) + self._decay()
+        return self.loss.mean(self.Z[n], self.A[n], T_cols) + self._decay()
 
     # --- the interface the training loop needs --------------------------------------------------------
 
