@@ -103,6 +103,18 @@ def test_decision_boundary_rejects_bad_input():
         ns.plot.decision_boundary("net", np.zeros((2, 2)), [0, 1])
 
 
+def test_decision_boundary_refuses_classes_the_network_has_no_output_for():
+    net3 = ns.Network([2, 3, 3], seed=0)
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    ns.plot.decision_boundary(net3, X, [0, 1, 2], resolution=5)   # classes 0 … 2: fine
+    with pytest.raises(ValueError, match=r"y: expected class labels 0 … 2 \(the network has 3 outputs\), got 3"):
+        ns.plot.decision_boundary(net3, X, [0, 3, 1], resolution=5)
+    with pytest.raises(ValueError, match="y: expected one-hot rows of 3 entries"):
+        ns.plot.decision_boundary(net3, X, np.eye(4)[:3], resolution=5)
+    with pytest.raises(ValueError, match=r"y: expected 0/1 targets \(the network has one output\), got rows of 2"):
+        ns.plot.decision_boundary(ns.Network([2, 1], seed=0), X, np.eye(2)[[0, 1, 0]], resolution=5)
+
+
 def _numpy_delta_norms(net, X, Y):
     """(1/m) Σ_k ‖δ^(l)(x^(k))‖ from the reference backprop, one example at a time."""
     Ws = [net.weights(l) for l in range(1, net.n_layers)]

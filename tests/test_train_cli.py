@@ -267,3 +267,20 @@ def test_csv_without_target_or_with_dataset_options(capsys, tmp_path):
     single = write(tmp_path, "x,y\n1,0\n2,0\n", "one.csv")
     code, _, err = run(capsys, "--csv", str(single), "--target", "y", "--task", "classify")
     assert code == 2 and "at least 2 classes" in err
+
+
+def test_train_scores_classes_by_the_rule_of_the_plots_and_history():
+    """An output of exactly ½ is class 1 everywhere: in train's accuracy line, in History, in the plot."""
+    from neurosim.cli.train_data import Part, Task
+    from neurosim.cli.train_report import score
+    from neurosim.core.history import predicted_classes
+
+    class Fixed:
+        def predict(self, X):
+            return np.array([[0.5], [0.49], [0.51]])
+
+    X = np.zeros((3, 2))
+    part = Part("training", X, np.array([1, 0, 1]))
+    kind, value = score(Fixed(), Task("toy", X, part.Y, ["0", "1"]), part)
+    assert (kind, value) == ("accuracy", 1.0)
+    assert predicted_classes(Fixed().predict(X)).tolist() == [1, 0, 1]

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.history import History
+from ..core.history import History, predicted_classes
 from ..core.network import Network
 from .train_data import Part, Task
 
 
 def score(model, task: Task, part: Part) -> tuple[str, float]:
-    """("accuracy", fraction correct) for classes — a > ½ for one output, argmax for several — else ("rmse", …)."""
+    """("accuracy", fraction correct) for classes — a ≥ ½ for one output, argmax for several, the rule of
+    ``History`` and the decision-boundary plot — else ("rmse", …)."""
     A = model.predict(part.X)
     if task.classes is None:
         return "rmse", float(np.sqrt(np.mean((A - part.Y) ** 2)))
-    predicted = (A[:, 0] > 0.5).astype(int) if A.shape[1] == 1 else np.argmax(A, axis=1)
-    return "accuracy", float(np.mean(predicted == part.Y))
+    return "accuracy", float(np.mean(predicted_classes(A) == part.Y))
 
 
 def format_score(kind: str, value: float) -> str:

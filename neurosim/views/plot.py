@@ -134,6 +134,14 @@ def _classes(y, n_out: int, m: int) -> np.ndarray:
         labels = arr.astype(int)
     else:
         raise ValueError(f"y: expected shape ({m},) or ({m}, K), got {arr.shape}")
+    # A class the network has no output for can never be predicted: a mistake in y, not an example to plot.
+    if arr.ndim == 2 and arr.shape[1] > 1 and arr.shape[1] != n_out:
+        expected = (f"one-hot rows of {n_out} entries (one per output neuron)" if n_out > 1 else
+                    "0/1 targets (the network has one output)")
+        raise ValueError(f"y: expected {expected}, got rows of {arr.shape[1]} entries")
+    if n_out > 1 and labels.size and labels.max() >= n_out:
+        raise ValueError(f"y: expected class labels 0 … {n_out - 1} (the network has {n_out} outputs), got "
+                         f"{int(labels.max())}")
     if labels.shape[0] != m:
         raise ValueError(f"y: expected {m} targets (one per row of X), got {labels.shape[0]}")
     return labels
@@ -179,7 +187,7 @@ def decision_boundary(net, X, y, ax: Axes | None = None, resolution: int = 150, 
     G0, G1 = np.meshgrid(g0, g1)
     A = _predict(net, np.column_stack([G0.ravel(), G1.ravel()]))
     region = predicted_classes(A).reshape(G0.shape)
-    n_classes = int(max(region.max(), labels.max(), sizes[-1] - 1 if sizes[-1] > 1 else 1)) + 1
+    n_classes = max(sizes[-1], 2)   # one output: classes 0 and 1
 
     from matplotlib import colormaps
     from matplotlib.colors import BoundaryNorm, ListedColormap

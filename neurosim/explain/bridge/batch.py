@@ -10,13 +10,13 @@ from ...base.notation import DEFAULT_NOTATION, check_notation, layer_symbol
 from ...core.network import Network
 from ...core.validation import as_inputs, as_targets
 from ..trace import activation_symbol
-from .matrices import lines_html, side_by_side
+from .matrices import LinesView, side_by_side
 
 # --- a batch in column form -------------------------------------------------------------------------------
 
 
 @dataclass
-class BatchBridge:
+class BatchBridge(LinesView):
     """A batch in column form, from the scalar engine run example by example.
 
     ``X`` (s_1 × m), ``T`` (targets as columns), ``Z[l]``, ``A[l]``, ``Delta[l]`` (s_l × m, indexed by the layer
@@ -40,13 +40,6 @@ class BatchBridge:
     @property
     def m(self) -> int:
         return self.X.shape[1]
-
-    def text(self, digits: int = 4) -> str:
-        return "\n".join(self.lines(digits))
-
-    def _repr_html_(self) -> str:
-        """Jupyter: the lines of ``text()`` with every matrix as a table."""
-        return lines_html(self.lines())
 
     def lines(self, digits: int = 4) -> list[str]:
         """The lines of ``text()``; the matrix rows among them are :class:`~.matrices.Blocks`."""

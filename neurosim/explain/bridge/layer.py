@@ -10,13 +10,13 @@ from ...base.notation import DEFAULT_NOTATION, check_notation, layer_symbol, sym
 from ...core.network import Network
 from ...core.validation import as_target, check_index, check_layer
 from ..trace import Step, activation_symbol, fmt, trace
-from .matrices import _strip_parens, _t, lines_html, side_by_side
+from .matrices import LinesView, _strip_parens, _t, lines_html, side_by_side
 
 # --- one example, one layer --------------------------------------------------------------------------------
 
 
 @dataclass
-class LayerBridge:
+class LayerBridge(LinesView):
     """δ^(L) and ∂J/∂W^(L−1) of one example, the per-neuron numbers next to the matrix products.
 
     Scalar side (the engine): ``steps`` (the trace's δ steps of layer L), ``message_sums`` (Σ_j δ_j W_ji over
@@ -45,9 +45,6 @@ class LayerBridge:
     dJda: np.ndarray | None = None
     target: np.ndarray | None = None
     a: np.ndarray | None = None
-
-    def text(self, digits: int = 4) -> str:
-        return "\n".join(self.lines(digits))
 
     def html(self, neuron: int = 1, digits: int = 4) -> str:
         """The view for Jupyter: the lines of ``text()`` with every matrix as a table, and neuron ``neuron``'s

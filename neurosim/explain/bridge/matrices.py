@@ -90,6 +90,20 @@ def lines_html(lines: Sequence[str], neuron: int | None = None, note: str = "") 
     return box(paragraph(note) if note else "", *parts)
 
 
+class LinesView:
+    """A view printed from its ``lines(digits)``: ``text()`` joins them, and Jupyter shows them with every matrix
+    as a table."""
+
+    def lines(self, digits: int = 4) -> list[str]:
+        raise NotImplementedError
+
+    def text(self, digits: int = 4) -> str:
+        return "\n".join(self.lines(digits))
+
+    def _repr_html_(self) -> str:
+        return lines_html(self.lines())
+
+
 def _strip_parens(text: str) -> str:
     return text[1:-1] if text.startswith("(") and text.endswith(")") else text
 

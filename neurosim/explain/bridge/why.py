@@ -11,7 +11,7 @@ from ...core.activations import get_activation
 from ...core.network import Network
 from ...core.validation import as_input, as_target, check_layer
 from ..trace import activation_symbol
-from .matrices import _t, lines_html, side_by_side
+from .matrices import LinesView, _t, side_by_side
 
 # --- Tong Wu's "why?"s, numerically ------------------------------------------------------------------------
 
@@ -27,7 +27,7 @@ def _jacobian(f, v: np.ndarray, eps: float = 1e-6) -> np.ndarray:
 
 
 @dataclass
-class WhyView:
+class WhyView(LinesView):
     """The numbers behind Tong Wu's three "why?"s (all derivatives by central finite differences).
 
     1. ``jac`` = ∂a^(n_l)/∂z^(n_l) of the network's output activation, next to ``jac_formula`` (diag f′(z) for an
@@ -57,13 +57,6 @@ class WhyView:
     dz_da: np.ndarray
     W: np.ndarray
     chain: np.ndarray
-
-    def text(self, digits: int = 4) -> str:
-        return "\n".join(self.lines(digits))
-
-    def _repr_html_(self) -> str:
-        """Jupyter: the lines of ``text()`` with every matrix as a table."""
-        return lines_html(self.lines())
 
     def lines(self, digits: int = 4) -> list[str]:
         """The lines of ``text()``; the matrix rows among them are :class:`~.matrices.Blocks`."""
