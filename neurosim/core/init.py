@@ -92,17 +92,26 @@ def draw_weights(init: str, fan_in: int, fan_out: int, activation: str, rng: np.
     return rng.normal(0.0, float(number), size=shape)
 
 
+def initial_weights(init: str, sizes: list[int], activations: list, rng: np.random.Generator) -> list[np.ndarray]:
+    """W^(1) … W^(n_l − 1) drawn one after the other by the scheme ``init`` (each layer's by its f), so that
+    both engines built with the same seed start from the same weights."""
+    return [draw_weights(init, sizes[l - 1], sizes[l], activations[l - 1].name, rng) for l in range(1, len(sizes))]
+
+
+def seeded_rng(seed) -> np.random.Generator:
+    """numpy's generator seeded by ``seed``; a ValueError naming ``seed`` for what numpy refuses."""
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise ValueError(f"seed: expected None or a non-negative integer, got {seed!r}") from None
+
+
 def initialize(net, init: str = "auto", seed: int | None = None) -> None:
     """Redraw every weight of ``net`` (a Network or MatrixNetwork) by the scheme ``init`` with a generator
     seeded by ``seed``, and set every bias to 0; pruned connections stay 0. A Network records the scheme in
     ``net.init`` (and so in its saved file)."""
     init = check_init(init)
-    try:
-        rng = np.random.default_rng(seed)
-    except (TypeError, ValueError):
-        raise ValueError(f"seed: expected None or a non-negative integer, got {seed!r}") from None
-    for l in range(1, net.n_layers):
-        W = draw_weights(init, net.sizes[l - 1], net.sizes[l], net.activations[l - 1].name, rng)
+    for l, W in enumerate(initial_weights(init, net.sizes, net.activations, seeded_rng(seed)), start=1):
         net.set_weights(l, W * net.mask(l))
         net.set_biases(l, np.zeros(net.sizes[l]))
     if hasattr(net, "init"):

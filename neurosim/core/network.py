@@ -17,7 +17,7 @@ from . import engine, optimizers, state
 from .activations import Activation
 from .engine import sumprod
 from .graph import Connection, Neuron, NeuronGraph
-from .init import check_init, draw_weights
+from .init import initial_weights
 from .structure import rebuild
 from .training import Parameters, Trainable
 from .validation import (
@@ -27,9 +27,7 @@ from .validation import (
     as_target,
     check_index,
     check_layer,
-    check_number,
-    check_sizes,
-    resolve_activations,
+    check_setup,
 )
 
 CHUNK = 256   # examples per forward pass when no gradients are wanted (see Network._run)
@@ -52,18 +50,9 @@ class Network(Trainable):
     def __init__(self, sizes: Sequence[int], activation: str | Activation | Sequence = "sigmoid",
                  output: str | Activation | None = None, loss: str = "half_sse", weight_decay: float = 0.0,
                  seed: int | None = None, init: str = "auto"):
-        self.sizes = check_sizes(sizes)
-        self.activations, self.loss = resolve_activations(activation, output, loss, len(self.sizes))
-        if self.loss.name == "cross_entropy" and self.sizes[-1] < 2:
-            raise ValueError("loss: 'cross_entropy' needs at least 2 output neurons (one per class), got 1; "
-                             "for two classes with one output neuron use loss='binary_cross_entropy'")
-        self.weight_decay = check_number(weight_decay, "weight_decay")
-        try:
-            rng = np.random.default_rng(seed)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"seed: expected None or a non-negative integer, got {seed!r}") from exc
+        self.sizes, self.activations, self.loss, self.weight_decay, rng, self.init = check_setup(
+            sizes, activation, output, loss, weight_decay, seed, init)
         self.seed = seed
-        self.init = check_init(init)
         self.optimizer = None
 
         self._layers: list[list[Neuron]] = [
@@ -77,8 +66,7 @@ class Network(Trainable):
         self._graph = NeuronGraph()
         self._graph.add_nodes_from((key, {"neuron": n}) for layer, ks in zip(self._layers, keys)
                                    for n, key in zip(layer, ks))
-        for l in range(1, self.n_layers):
-            W = draw_weights(self.init, self.sizes[l - 1], self.sizes[l], self.activations[l - 1].name, rng)
+        for l, W in enumerate(initial_weights(self.init, self.sizes, self.activations, rng), start=1):
             # All Connections of the layer first, then the graph's edge dicts: allocated together, the objects
             # the engine walks sit side by side in memory instead of between dicts of the same size.
             conns = [Connection(src, dst, w) for dst, row in zip(self._layers[l], W.tolist())

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..base.limits import check_memory, excerpt
 from .activations import Activation, get_activation
+from .init import check_init, seeded_rng
 from .losses import Loss, get_loss
 
 # What one Connection and one Neuron cost in the scalar engine (objects, graph dicts, the engine's lists),
@@ -61,6 +62,18 @@ def check_output_width(loss: Loss, sizes: list[int]) -> None:
     if loss.name == "cross_entropy" and sizes[-1] < 2:
         raise ValueError("loss: 'cross_entropy' needs at least 2 output neurons (one per class), got 1; "
                          "for two classes with one output neuron use loss='binary_cross_entropy'")
+
+
+def check_setup(sizes, activation, output, loss, weight_decay: float, seed, init: str, estimate=network_bytes,
+                engine: str = "a network") -> tuple[list[int], list[Activation], Loss, float, np.random.Generator, str]:
+    """A new network's arguments, checked in the order both engines check them: (sizes, the activation of each
+    layer 2 … n_l, the Loss, λ, a generator seeded by ``seed``, the init scheme's canonical name)."""
+    sizes = check_sizes(sizes, estimate, engine)
+    activations, loss = resolve_activations(activation, output, loss, len(sizes))
+    check_output_width(loss, sizes)
+    weight_decay = check_number(weight_decay, "weight_decay")
+    rng = seeded_rng(seed)
+    return sizes, activations, loss, weight_decay, rng, check_init(init)
 
 
 def check_number(value, name: str, *, positive: bool = False) -> float:

@@ -31,7 +31,7 @@ from ..base.files import write_json_atomic
 from ..base.svg import network_view
 from ..core import optimizers
 from ..core.activations import Activation
-from ..core.init import check_init, draw_weights
+from ..core.init import initial_weights
 from ..core.losses import Loss
 from ..core.network import Network
 from ..core.state import network_dict
@@ -43,11 +43,8 @@ from ..core.validation import (
     as_target,
     as_targets,
     check_layer,
-    check_number,
-    check_output_width,
-    check_sizes,
+    check_setup,
     matrix_bytes,
-    resolve_activations,
 )
 
 
@@ -68,16 +65,9 @@ class MatrixNetwork(Trainable):
                  seed: int | None = None, init: str = "auto"):
         # The checks and the initialisation rule are Network's (same order, same draws), but no scalar network
         # is built: the twin needs only its arrays, and its memory estimate is theirs (validation.matrix_bytes).
-        sizes = check_sizes(sizes, matrix_bytes, "a matrix twin")
-        activations, loss = resolve_activations(activation, output, loss, len(sizes))
-        check_output_width(loss, sizes)
-        weight_decay = check_number(weight_decay, "weight_decay")
-        try:
-            rng = np.random.default_rng(seed)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"seed: expected None or a non-negative integer, got {seed!r}") from exc
-        init = check_init(init)
-        W = [draw_weights(init, sizes[l - 1], sizes[l], activations[l - 1].name, rng) for l in range(1, len(sizes))]
+        sizes, activations, loss, weight_decay, rng, init = check_setup(
+            sizes, activation, output, loss, weight_decay, seed, init, matrix_bytes, "a matrix twin")
+        W = initial_weights(init, sizes, activations, rng)
         self._set_up(sizes, activations, loss, weight_decay, None, W, [np.zeros(s) for s in sizes[1:]],
                      [None] * len(W), None, [({}, {}) for _ in W])
         self.init = init
