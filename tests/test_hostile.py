@@ -262,6 +262,17 @@ def test_noise_that_overflows_is_refused(name):
     refuses(lambda: ns.datasets.load(name, m=300, noise=1e308, seed=0), "noise", "overflow")
 
 
+def test_a_random_batch_is_measured_by_what_the_commands_keep_of_it(monkeypatch):
+    """check --batch keeps three report rows (about 1.1 kB) per example and neuron: 1,000 examples of a
+    [10, 20, 5] network need some 26 MB, so a 16M cap refuses them."""
+    from neurosim.cli.common import random_batch
+
+    monkeypatch.setenv("NEUROSIM_MAX_MEMORY", "16M")
+    net = ns.Network([10, 20, 5], seed=0)
+    refuses(lambda: random_batch(net, 1000, 0), "--batch", "1000 examples", kind=ns.LimitError)
+    assert random_batch(net, 100, 0)[0].shape == (100, 10)
+
+
 def test_memory_limit_is_overridable(monkeypatch):
     monkeypatch.setenv("NEUROSIM_MAX_MEMORY", "1M")
     refuses(lambda: ns.Network([100, 100]), "sizes", kind=ns.LimitError)

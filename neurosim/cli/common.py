@@ -278,10 +278,15 @@ def example_from_args(args: argparse.Namespace, net: Network, X: np.ndarray, Y: 
     return x, y
 
 
+BATCH_BYTES = 1100   # memory per example and neuron of a --batch (see random_batch)
+
+
 def random_batch(net: Network, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """m random examples for ``net``: X uniform in [-1, 1]; Y class labels, {0, 1} or values in [0, 1]."""
-    # The commands keep z, a and δ of every neuron for every example: refuse a batch that cannot fit.
-    check_memory(m * sum(net.sizes) * 32, "--batch", f"{excerpt(m)} examples of a {len(net.sizes)}-layer network")
+    # What the commands keep per example and neuron, measured with tracemalloc: check's report has a row of
+    # about 360 B for each z, a and δ (about 1.1 kB), bridge's text about 650 B. Refuse a batch that cannot fit.
+    check_memory(m * sum(net.sizes) * BATCH_BYTES, "--batch",
+                 f"{excerpt(m)} examples of a {len(net.sizes)}-layer network")
     rng = np.random.default_rng(seed + 1)
     X = np.round(rng.uniform(-1, 1, (m, net.sizes[0])), 2)
     k = net.sizes[-1]
