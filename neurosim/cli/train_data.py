@@ -14,7 +14,7 @@ from ..core.scaling import Standardizer
 from ..data import datasets
 from ..data.csvdata import read_csv
 from ..witnesses.matrix import MatrixNetwork
-from .common import new_network, parse_activation
+from .common import load_network, new_network, parse_activation
 
 # A target column with at most this many distinct whole numbers is read as class labels (--task auto).
 MAX_AUTO_CLASSES = 10
@@ -132,7 +132,7 @@ def build_network(args: argparse.Namespace, task: Task) -> Network | MatrixNetwo
             if getattr(args, option) is not None:
                 raise ValueError(f"--{option.replace('_', '-')}: not with --load "
                                  "(the saved network has its own sizes, activations, loss and weights)")
-        net = Network.load(args.load)
+        net = load_network(args.load)
         loss = net.loss.name
     else:
         loss = args.loss or default_loss(task)
