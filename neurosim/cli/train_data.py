@@ -64,7 +64,11 @@ def load_task(args: argparse.Namespace) -> Task:
             raise ValueError(f"--{option}: only with --dataset (a CSV file brings its own data)")
     if args.target is None:
         raise ValueError("--target: with --csv, name the column to predict, e.g. --target label")
-    data = read_csv(args.csv, args.target)
+    try:
+        data = read_csv(args.csv, args.target)
+    except ValueError as exc:   # read_csv's "csv: …" is the option --csv here (LimitError keeps its type)
+        text = str(exc)
+        raise type(exc)(f"--csv: {text.removeprefix('csv: ')}") from None
     name = os.path.basename(args.csv)
     y = data.target
     if not data.numeric_target:
