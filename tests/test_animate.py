@@ -50,6 +50,12 @@ def test_one_frame_per_step_in_computation_order(anim):
     assert len(two.steps) == 22 and two.steps[0].phase == "backward"
 
 
+def test_a_repl_shows_what_the_animation_is(anim):
+    shown = repr(anim)
+    assert f"{len(anim.frames)} frames" in shown and f"one per {anim.granularity}" in shown
+    assert "object at 0x" not in shown and "save(" in shown
+
+
 def test_consecutive_frames_differ(anim):
     frames = [anim.frame(k) for k in range(len(anim.steps))]
     assert frames[0].shape == (DPI * 6, DPI * 8, 3)

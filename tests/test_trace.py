@@ -329,3 +329,12 @@ def test_latex_forms_parse_as_mathtext():
                     seen.add(kind)
                     parser.parse(s.mathtext)
                     parser.parse(f"${s.latex_numbers}$")
+
+
+def test_a_repl_shows_the_trace_as_its_table():
+    ex = ns.example("gradients")
+    steps = ns.trace(ex.net, ex.x, ex.y)
+    shown = repr(steps.phase("backward"))
+    assert "Step(" not in repr(steps) and repr(steps) == str(steps)
+    assert shown.startswith("backward pass") and "δ_1^(2) = (δ_1^(3)·W_11^(2) + δ_2^(3)·W_21^(2))" in shown
+    assert repr(steps[:0]) == "Trace([])"

@@ -128,6 +128,10 @@ class Trace(list):
     def __str__(self) -> str:
         return self.text()
 
+    def __repr__(self) -> str:
+        # what a REPL shows for ``ns.trace(net, x, y)``: the table, as Jupyter does, not a wall of Step(...)s
+        return self.text() if self else "Trace([])"
+
     def _repr_html_(self) -> str:
         return trace_html(self)
 

@@ -109,6 +109,12 @@ def _animation_class():
         def _repr_html_(self) -> str:
             return player_html(self)
 
+        def __repr__(self) -> str:   # a REPL's view; matplotlib's would be "<...NeuronAnimation object at 0x…>"
+            w, h = (round(v) for v in self._fig.get_size_inches() * self._fig.dpi)
+            return (f"<neurosim animation: {len(self.frames)} frames ({', '.join(self.phases)}; one per "
+                    f"{self.granularity}), {w}×{h} pixels; neurosim.views.animation.save(anim, 'NAME.gif') writes "
+                    "it (.gif, .html or .mp4)>")
+
         def save(self, filename, *args, **kwargs):   # matplotlib has no .html writer: the explorer page is it
             page = str(filename).lower().endswith((".html", ".htm")) and not args and set(kwargs) <= {"fps"}
             return save(self, filename) if page else super().save(filename, *args, **kwargs)
