@@ -48,7 +48,7 @@ function neuronDetails(view, l, i) {
       const m = c.target.delta * c.weight;
       sum += m;
       html += `<tr><td>${typeset(symbol("delta", l + 1, c.i, null, nt))}·${typeset(symbol("W", l, c.i, i, nt))}</td>`
-        + `<td>${escapeHtml(fmt(c.target.delta, d))}·${escapeHtml(fmt(c.weight, d))}</td><td>= ${escapeHtml(fmt(m, d))}</td></tr>`;
+        + `<td>${escapeHtml(operandText(c.target.delta, d))}·${escapeHtml(operandText(c.weight, d))}</td><td>= ${escapeHtml(fmt(m, d))}</td></tr>`;
     }
     html += `<tr class="nsx-sum"><td>sum Σ</td><td></td><td data-role="message-sum">= ${escapeHtml(fmt(sum, d))}</td></tr></tbody></table>`;
   } else {
