@@ -113,3 +113,15 @@ def test_the_batch_mean_of_a_loss_is_numpys_mean_to_the_last_bit(name, m):
     A = softmax(Z, axis=0) if loss.paired_output == "softmax" else 1 / (1 + np.exp(-Z))
     T = np.eye(3)[:, rng.integers(0, 3, m)]
     assert loss.mean(Z, A, T) == float(np.mean(loss.value(Z, A, T, axis=0)))
+
+
+@pytest.mark.parametrize("kind", ["list", "float", "float32", "masked"])
+def test_a_loss_of_ones_own_averages_like_numpys_mean_whatever_its_value_returns(kind):
+    half_sse = LOSSES["half_sse"].value
+    shape = {"list": list, "float": lambda v: float(v.sum()), "float32": lambda v: v.astype(np.float32),
+             "masked": lambda v: np.ma.masked_array(v, mask=np.arange(v.size) % 3 == 0)}[kind]
+    loss = ns.Loss("mine", lambda z, a, t, axis=-1: shape(half_sse(z, a, t, axis)), LOSSES["half_sse"].grad)
+    rng = np.random.default_rng(7)
+    Z = rng.normal(size=(2, 301))
+    A, T = np.tanh(Z), rng.normal(size=(2, 301))
+    assert loss.mean(Z, A, T) == float(np.mean(loss.value(Z, A, T, axis=0)))

@@ -7,6 +7,7 @@ import math
 import sys
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,10 +33,16 @@ def same(x, y):
     return x == y and math.copysign(1.0, x) == math.copysign(1.0, y)
 
 
+def vector_counts(n):
+    """1 to 40 vectors, with n² − 1, n² and n² + 1 (where the loop order turns) drawn as often as the rest:
+    hypothesis's own lists are mostly short, and the sums of two to four terms along the entries need ≥ n²."""
+    return st.one_of(st.integers(1, 40), st.sampled_from([max(1, n * n - 1), max(1, n * n), n * n + 1]))
+
+
 @settings(max_examples=60, **SETTINGS)
 @given(st.integers(0, 6).flatmap(lambda n: st.tuples(
     st.lists(finite, min_size=n, max_size=n),
-    st.lists(st.lists(finite, min_size=n, max_size=n), min_size=1, max_size=40))))
+    vector_counts(n).flatmap(lambda m: st.lists(st.lists(finite, min_size=n, max_size=n), min_size=m, max_size=m)))))
 def test_both_loop_orders_add_the_terms_in_order(case):
     w, vectors = case
     entries = [list(v_j) for v_j in zip(*vectors)]
@@ -47,11 +54,36 @@ def test_both_loop_orders_add_the_terms_in_order(case):
             assert list(engine.weighted_sums(w, vectors, None)) == got   # entries made when needed
             assert len(got) == len(vectors)
             for v, s in zip(vectors, got):
-                if by_entry and len(w) <= 4 and len(w) ** 2 <= len(vectors) or sys.version_info < (3, 12):
+                chain = 0 < len(w) <= (4 if by_entry else 1) and len(w) ** 2 <= len(vectors)   # as the engine
+                if chain or sys.version_info < (3, 12):
                     assert same(s, plain_loop(w, v))   # w_1 v_1 + w_2 v_2 + …, rounded term by term
                 else:   # math.sumprod rounds once
                     exact = math.fsum([w_j * v_j for w_j, v_j in zip(w, v)])
                     assert math.isclose(s, exact, rel_tol=1e-12, abs_tol=1e-9)
+    finally:
+        engine._SHORT_SUMS_BY_ENTRY = saved
+
+
+SPECIAL = [0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-300, 0.1, 1.5, -2.25, 3.0, 1e300, -1e300]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+def test_short_sums_along_the_entries_are_the_plain_loops_to_the_bit(n):
+    """Zeros of either sign, subnormals, overflow to ±inf and inf − inf: the chain of maps (from n² vectors on)
+    gives −0.0 + w_1 v_1 + … + w_n v_n exactly, with w a tuple and the vectors tuples, entries or not."""
+    rng = np.random.default_rng(n)
+    saved = engine._SHORT_SUMS_BY_ENTRY
+    engine._SHORT_SUMS_BY_ENTRY = True
+    try:
+        for m in (n * n, n * n + 1, 40):
+            for _ in range(20):
+                w = tuple(rng.choice(SPECIAL, n).tolist())
+                vectors = [tuple(rng.choice(SPECIAL, n).tolist()) for _ in range(m)]
+                expected = [plain_loop(w, v) for v in vectors]
+                for entries in (None, [list(v_j) for v_j in zip(*vectors)]):
+                    got = list(engine.weighted_sums(w, vectors, entries))
+                    assert len(got) == m
+                    assert all(same(s, e) or math.isnan(s) and math.isnan(e) for s, e in zip(got, expected))
     finally:
         engine._SHORT_SUMS_BY_ENTRY = saved
 

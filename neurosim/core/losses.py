@@ -23,6 +23,8 @@ import numpy as np
 from ..base.limits import excerpt
 from .activations import logsumexp
 
+_FLOAT64 = np.dtype(float)   # numpy's one float64 dtype object, for a test by identity
+
 
 @dataclass(frozen=True, eq=False)
 class Loss:
@@ -48,7 +50,11 @@ class Loss:
     def mean(self, Z, A, T) -> float:
         """(1/m) Σ_k J(W,b; x_k, y_k): the loss averaged over the m columns (examples) of Z, A and T, the data
         term of the batch cost in both engines (``np.mean``'s very arithmetic, without its overhead)."""
-        values = np.asarray(self.value(Z, A, T, axis=0), dtype=float)
+        values = self.value(Z, A, T, axis=0)
+        if type(values) is not np.ndarray or values.dtype is not _FLOAT64:
+            # A loss of one's own may return a list, a float, float32 numbers or a masked array: np.mean's own
+            # rules for those (its sum in float32, its mask), which a cast to float64 first would change.
+            return float(np.mean(values))
         return float(values.sum() / values.size)
 
     def delta_row(self, df_az: Callable, z: list, a: list, t: list) -> list:
