@@ -41,7 +41,7 @@ class Loss:
         """δ = ∂J/∂z of the output layer, elementwise: grad(a, t)·f′(z), or grad(a, t) for a paired loss.
 
         ``df`` is the output activation's f′: ``Activation.df`` for arrays (the matrix twin) or
-        ``Activation.df_scalar`` for one neuron (the scalar engine), so both engines share this rule.
+        ``Activation.df_scalar`` for one number; the scalar engine calls :meth:`delta_row`, this rule over lists.
         """
         if self.paired_output:
             return self.grad(a, t)
