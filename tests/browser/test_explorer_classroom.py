@@ -20,3 +20,20 @@ def test_messages_table_writes_negative_operands_in_parentheses(open_page):
     assert rows == want
     assert any("·(-" in r for r in rows)
     assert page.errors == []
+
+
+def test_play_button_says_what_it_does_and_draws_its_pause_bars(open_page):
+    ex = ns.example("gradients")
+    page = open_page(ns.explore(ex.net, ex.x, ex.y))
+    button = page.page.locator('[data-act="play"]')
+    assert button.get_attribute("aria-label") == "play"
+    button.click()
+    assert page.js("return ex.playing();") is True
+    assert button.get_attribute("aria-label") == "pause"
+    assert button.inner_text().strip() == "pause"   # no "⏸", a box in fonts without it and an emoji in others
+    icon = button.locator("svg.nsx-icon").bounding_box()
+    assert icon is not None and icon["width"] > 5 and icon["height"] > 5
+    button.click()
+    assert page.js("return ex.playing();") is False
+    assert button.get_attribute("aria-label") == "play"
+    assert page.errors == []

@@ -9,6 +9,9 @@
 const KINDS_NEURON = ["z", "a", "delta", "bias", "bias_grad"];
 const KINDS_EDGE = ["weight", "grad"];
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
+// "⏸" is missing from many fonts (a box in Debian's Chromium) and an emoji on others: the bars are drawn
+const PAUSE_ICON = '<svg class="nsx-icon" viewBox="0 0 10 10" aria-hidden="true">'
+  + '<rect x="1.5" y="1" width="2.6" height="8"/><rect x="5.9" y="1" width="2.6" height="8"/></svg>';
 
 function revive(key, value) {
   // JSON has no NaN or infinity: the data writes them as {"$f": "NaN"}.
@@ -315,12 +318,16 @@ class ExplorerView {
       if (this.k >= this.shown.length - 1) { this.pause(); return; }
       this.go(this.k + 1, false);
     }, 1000 / (this.data.fps * this.speed));
-    this.$("[data-act=play]").textContent = "⏸ pause";
+    const button = this.$("[data-act=play]");
+    button.innerHTML = `${PAUSE_ICON} pause`;
+    button.setAttribute("aria-label", "pause");
   }
 
   pause() {
     if (this.timer) { clearInterval(this.timer); this.timer = null; }
-    this.$("[data-act=play]").textContent = "▶ play";
+    const button = this.$("[data-act=play]");
+    button.textContent = "▶ play";
+    button.setAttribute("aria-label", "play");
   }
 
   step() { return this.steps[this.shown[this.k]]; }
