@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 import neurosim as ns
 from neurosim.explain.trace import fmt
 
@@ -37,3 +39,39 @@ def test_play_button_says_what_it_does_and_draws_its_pause_bars(open_page):
     assert page.js("return ex.playing();") is False
     assert button.get_attribute("aria-label") == "play"
     assert page.errors == []
+
+
+SPILLS_JS = """() => [...document.querySelectorAll('[data-node]')].filter((g) => g.checkVisibility()).flatMap((g) => {
+  const t = g.querySelector('.nsx-v'), c = g.querySelector('circle');
+  return t.textContent.trim() && t.getBoundingClientRect().width > c.getBoundingClientRect().width - 1
+    ? [g.dataset.node + ' ' + t.textContent] : [];
+})"""
+
+
+def test_values_fit_inside_their_neurons(open_page):
+    # a 12-neuron layer makes small circles; "-0.0773" (seven characters) used to run over the circle's edge
+    net = ns.Network([5, 12, 3], activation="tanh", loss="binary_cross_entropy", seed=2)
+    explorer = ns.explore(net, np.linspace(-1, 1, 5), [0.0, 1.0, 0.5])
+    static = open_page(explorer, js=False)   # the drawing as written by Python (no script)
+    assert static.page.evaluate(SPILLS_JS) == []
+    page = open_page(explorer)
+    for k in (page.js("return ex.steps();") - 1, 40, 0):   # δ, a and z values
+        page.js("ex.goto(arg);", k)
+        assert page.page.evaluate(SPILLS_JS) == [], k
+    assert page.errors == []
+
+
+def test_the_drawing_is_legible_in_a_notebook_column(open_page):
+    """About 900 px wide (a notebook's output area): the drawing takes the whole width (the step and the details
+    go below it) instead of shrinking to 60 % beside them, so its text stays about the size of the page's."""
+    ex = ns.example("gradients")
+    page = open_page(ns.explore(ex.net, ex.x, ex.y))
+    page.page.set_viewport_size({"width": 900, "height": 800})
+    sizes = page.page.evaluate("""() => { const svg = document.querySelector('svg.nsx-svg');
+      const k = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return [...svg.querySelectorAll('text')].filter((t) => t.textContent.trim() && !t.closest('tspan'))
+        .map((t) => parseFloat(getComputedStyle(t).fontSize) * k); }""")
+    assert sizes and min(sizes) >= 10, min(sizes)
+    page.page.set_viewport_size({"width": 1280, "height": 900})   # wide: side by side again
+    stage, side = (page.page.locator(f'[data-role="{r}"]').bounding_box() for r in ("stage", "step"))
+    assert side["x"] > stage["x"] + stage["width"] - 1

@@ -44,9 +44,17 @@ function shortText(v) {
   if (v === null || v === undefined) { return ""; }
   if (Number.isNaN(v)) { return "NaN"; }
   if (!Number.isFinite(v)) { return v > 0 ? "inf" : "−inf"; }
-  // at most six characters, so that a value fits inside its neuron
+  // three significant digits, mostly at most seven characters: valueFont fits them inside the neuron
   const m = Math.abs(v);
   return v === 0 || (m >= 0.01 && m < 1000) ? fmt(v, 3) : v.toExponential(1).replace("e+", "e");
+}
+
+/** As svg.value_font: the font size of a value written inside a neuron of radius r, shrunk to fit 1.8 r. */
+function valueFont(text, r) {
+  const base = Math.max(6.0, Math.min(11.0, r * 0.62));
+  let width = 0;
+  for (const ch of text) { width += ch === "." ? 0.3 : (ch === "-" || ch === "−" ? 0.36 : 0.58); }
+  return Math.min(base, 1.8 * r / (width || 1.0));
 }
 
 function argError(name, expected, got) {
@@ -231,6 +239,7 @@ class ExplorerView {
     }));
     this.edgeEls = this.connections.map((c) => svg.querySelector(`[data-edge="${c.layer},${c.i},${c.j}"]`));
     this.labelled = (svg.getAttribute("data-labelled") || "").split(",").map((v) => v === "1");   // as drawn
+    this.radius = Number(svg.querySelector("[data-node] circle").getAttribute("r"));
     const scrub = this.$("[data-role=scrubber]");
     scrub.max = String(Math.max(0, this.shown.length - 1));
     this.root.setAttribute("data-theme", detectTheme(this.root));
@@ -371,7 +380,11 @@ class ExplorerView {
     el.g.classList.toggle("nsx-pending", !known);
     el.g.classList.toggle("nsx-nonfinite", known && !finite);
     if (this.labelled[n.layer - 1]) {
-      el.text.textContent = known ? shortText(v) : "·";
+      const text = known ? shortText(v) : "·";
+      const size = valueFont(text, this.radius);
+      el.text.textContent = text;
+      el.text.setAttribute("font-size", size.toFixed(1));
+      el.text.setAttribute("y", (size * 0.35).toFixed(1));
       el.text.setAttribute("fill", inkOf(fill));
     }
     const name = n.layer === 1 ? symbol("x", null, n.index, null, this.data.notation)
