@@ -214,6 +214,16 @@ def test_cli_html_with_network_options(tmp_path):
     assert sum(1 for m in re.finditer(r'\[(1|2),"(delta|W|b)"', text)) == 3 + 9
 
 
+def test_cli_html_page_gets_no_pixel_size_warning(tmp_path, capsys):
+    # the page draws vectors: 44 steps at --dpi 200 are about 100 kB, not the 21 MB a GIF of them would be
+    out = tmp_path / "big.html"
+    assert run_cli("--dpi", "200", "--out", str(out)) == 0
+    captured = capsys.readouterr()
+    assert "warning" not in captured.err and "MB" not in captured.err
+    assert "a vector page" in captured.out and "1600×1200" not in captured.out
+    assert out.stat().st_size < 1e6
+
+
 def test_cli_without_options_animates_the_default_example(tmp_path, monkeypatch, capsys):
     from neurosim.cli.animate import DEFAULT_OUT
 

@@ -334,6 +334,29 @@ def test_cli_bad_arguments_exit_2(monkeypatch, capsys, argv):
 
 
 @pytest.mark.parametrize("argv, message", [
+    (["--activation", "nope"], "--activation: activation: unknown activation 'nope'"),
+    (["--activation", "softmax"], "--activation: activation: 'softmax' (layer 2) is allowed only as the output"),
+    (["--output", "softmax"], "--output: output: 'softmax' is allowed only with loss='cross_entropy'"),
+    (["--decimals", "0"], "--decimals: decimals: expected a whole number from 1 to 6, got 0"),
+    (["--sizes", "2"], "--sizes: sizes: expected at least 2 layers"),
+    (["--export", "sheet.md", "--figure", "net.png"], "--figure: not with --export"),
+    (["--export", "sheet.md", "--tol", "0.1"], "--tol: not with --export"),
+])
+def test_cli_errors_name_the_option(monkeypatch, capsys, tmp_path, argv, message):
+    monkeypatch.chdir(tmp_path)
+    code, out = run_cli(monkeypatch, capsys, ["--seed", "1", *argv], "")
+    assert code == 2 and f"neurosim quiz: error: {message}" in out.err and "Traceback" not in out.err
+    assert list(tmp_path.iterdir()) == []   # refused before anything was written
+
+
+def test_cli_activation_help_offers_no_hidden_softmax(capsys):
+    with pytest.raises(SystemExit):
+        main(["quiz", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "identity, leaky_relu, linear, relu, sigmoid, softplus, tanh; softmax: output only" in text
+
+
+@pytest.mark.parametrize("argv, message", [
     (["--rounds", "0"], "argument --rounds: expected a whole number >= 1, got '0'"),
     (["--rounds", "two"], "argument --rounds: expected a whole number >= 1, got 'two'"),
     (["--tol", "-1"], "argument --tol: expected a positive finite number, got '-1'"),

@@ -141,6 +141,7 @@ def test_load_continues_training_and_checks_sizes(capsys, tmp_path):
     (["--sizes", "2,4,1", "--hidden", "4"], "give one of them"),
     (["--classes", "3"], "--classes: only spiral and blobs"),
     (["--target", "y"], "--target: only with --csv"),
+    (["--dataset", "xor", "--task", "regress"], "--task: only with --csv"),   # not ignored in silence
     (["--dataset", "sine", "--loss", "cross_entropy"], "needs class labels"),
     (["--output", "softmax"], "softmax"),
 ])

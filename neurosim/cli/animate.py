@@ -35,8 +35,9 @@ def register(sub) -> None:
                     "layer (--granularity). The file type follows --out: .gif (written frame by frame), .mp4 "
                     "(needs ffmpeg on PATH) or .html (the explorer page in play mode: vector drawing, play/pause, "
                     "a scrubber).",
-        epilog="A progress bar shows on a terminal; before more than 300 frames or about 20 MB a warning says how "
-               "to make the file smaller. See docs/cli.md.")
+        epilog="A progress bar shows on a terminal; before a .gif or .mp4 of more than 300 frames or about 20 MB a "
+               "warning says how to make the file smaller (the .html page draws vectors: small at any size). "
+               "See docs/cli.md.")
     add_network_options(p)
     g = p.add_argument_group("animation")
     add_example_options(g)
@@ -48,7 +49,8 @@ def register(sub) -> None:
                         "connection up to 60 connections, neuron up to 100 frames, else layer")
     g.add_argument("--fps", type=positive_float, default=2.0, help="frames per second (default: 2)")
     g.add_argument("--dpi", type=positive_float, default=100.0,
-                   help="pixels per inch of the 8×6-inch frames (default: 100, i.e. 800×600; at least 80)")
+                   help="pixels per inch of the 8×6-inch frames of a .gif or .mp4 (default: 100, i.e. 800×600; at "
+                        "least 80)")
     add_notation_options(g)
     g.add_argument("--out", default=DEFAULT_OUT, metavar="FILE",
                    help=f"where to write: .gif, .html or .mp4 (default: {DEFAULT_OUT} in this folder)")
@@ -86,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     anim = animate(net, x, y, phases=phases, fps=args.fps, dpi=args.dpi, figsize=_FIGSIZE, notation=args.notation,
                    granularity=args.granularity)
     print(f"neurosim animate: {title}; {len(anim.frames)} frames ({', '.join(phases)}; one per "
-          f"{anim.granularity}), {size[0]}×{size[1]} pixels", flush=True)
+          f"{anim.granularity}), " + ("a vector page" if suffix == ".html" else f"{size[0]}×{size[1]} pixels"),
+          flush=True)
     warning = size_warning(len(anim.frames), size[0], size[1], suffix, anim.granularity)
     if warning:
         print(f"neurosim animate: warning: {warning}", file=sys.stderr, flush=True)

@@ -4,6 +4,7 @@ the most likely mistake."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ _QUIT = {"q", "quit", "exit"}
 
 
 def register(sub) -> None:
-    acts = sorted([*ACTIVATIONS, *ALIASES])
+    acts = sorted(name for name in [*ACTIVATIONS, *ALIASES] if name != "softmax")
     p = sub.add_parser(
         "quiz", help="compute one z, a, δ or gradient by hand and get your mistake diagnosed; write problem sets",
         description="Show a small random network (one-decimal weights, biases and inputs, so the arithmetic is "
@@ -33,19 +34,21 @@ def register(sub) -> None:
                         "a batch in column form), sender (which neuron sends a backward message) or any (default: "
                         "one of the numbers)")
     p.add_argument("--rounds", type=positive_int, default=1, metavar="N", help="number of questions (default: 1)")
-    p.add_argument("--tol", type=positive_float, default=1e-2,
-                   help="relative tolerance of a right answer (default: 1e-2; absolute 0.01·tol near zero)")
+    p.add_argument("--tol", type=positive_float, default=None,
+                   help="relative tolerance of a right answer (default: 1e-2; absolute 0.01·tol near zero; "
+                        "not with --export)")
     p.add_argument("--sizes", type=width_list, default=[2, 2, 2], metavar="S1,S2,...",
                    help="layer widths, input first (default: 2,2,2)")
     p.add_argument("--activation", default="sigmoid", metavar="NAME",
-                   help=f"hidden activation(s), one name or one per hidden layer comma-separated ({', '.join(acts)})")
+                   help=f"hidden activation(s), one name or one per hidden layer comma-separated ({', '.join(acts)}; "
+                        "softmax: output only, see --output; default: sigmoid)")
     p.add_argument("--output", default=None, metavar="NAME", help="output activation (default: as the loss needs)")
     p.add_argument("--loss", default="half_sse", choices=sorted(LOSSES), help="loss (default: half_sse)")
     p.add_argument("--decimals", type=int, default=1,
-                   help="decimals of the weights, biases, inputs and targets (default: 1)")
+                   help="decimals of the weights, biases, inputs and targets, 1 to 6 (default: 1)")
     p.add_argument("--figure", metavar="FILE",
                    help="also draw each question's network (weights and biases) to FILE (PNG, PDF, SVG…); "
-                        "with several rounds, round k goes to FILE with -k before the suffix")
+                        "with several rounds, round k goes to FILE with -k before the suffix; not with --export")
     p.add_argument("--export", metavar="FILE",
                    help="write the questions as a problem sheet to FILE (.md, .html or .tex) and the worked answers "
                         "to FILE-answers beside it, instead of asking them")
@@ -78,6 +81,21 @@ def _read_answer(prompt: str, kind: str = "number"):
             print(hint)
 
 
+# Quiz's parameters that are options of the same name: its errors ("decimals: …") get the option in front.
+_OPTIONS = ("sizes", "activation", "output", "loss", "decimals", "ask", "tol", "seed")
+
+
+def _first_quiz(make):
+    """``make(0)``, whose errors name the option: "--activation: activation: …"."""
+    try:
+        return make(0)
+    except (ValueError, TypeError) as exc:
+        name = re.sub(r"\[\d+\]$", "", str(exc).partition(":")[0].strip())   # activation[1] -> activation
+        if name not in _OPTIONS:
+            raise
+        raise type(exc)(f"--{name}: {exc}") from None
+
+
 def _figure_path(path: str, k: int, rounds: int) -> Path:
     p = Path(path)
     return p if rounds == 1 else p.with_name(f"{p.stem}-{k}{p.suffix}")
@@ -100,10 +118,16 @@ def run(args: argparse.Namespace) -> int:
 
     def make(k: int) -> Quiz:
         return Quiz(seed=seed + k, sizes=args.sizes, activation=activation, output=args.output, loss=args.loss,
-                    ask=args.ask, tol=args.tol, decimals=args.decimals)
+                    ask=args.ask, tol=1e-2 if args.tol is None else args.tol, decimals=args.decimals)
 
-    first = make(0)   # a bad option fails here, before the learner has typed anything
+    first = _first_quiz(make)   # a bad option fails here, before the learner has typed anything
     if args.export:
+        # refused rather than ignored in silence: the sheet has no drawings and grades no answer
+        if args.figure is not None:
+            raise ValueError("--figure: not with --export: it draws the questions asked here, and the sheet is text")
+        if args.tol is not None:
+            raise ValueError("--tol: not with --export: it grades the answers typed here, and the sheet's answer "
+                             "key gives every answer in full")
         from ..explain.quiz.export import FORMATS
         check_output_file(args.export, "--export", {f.lstrip(".") for f in FORMATS})
         sheet, key = first.export(args.export, rounds=args.rounds, seed=seed)

@@ -41,6 +41,9 @@ def load_task(args: argparse.Namespace) -> Task:
     if args.csv is None:
         if args.target is not None:
             raise ValueError("--target: only with --csv FILE (a built-in --dataset knows its target)")
+        if args.task != "auto":
+            raise ValueError("--task: only with --csv FILE (a built-in --dataset knows its task: sine is regression, "
+                             "the others classes)")
         name = args.dataset or "moons"
         kwargs = {"seed": args.seed}
         if args.m is not None:
