@@ -75,3 +75,28 @@ def test_the_drawing_is_legible_in_a_notebook_column(open_page):
     page.page.set_viewport_size({"width": 1280, "height": 900})   # wide: side by side again
     stage, side = (page.page.locator(f'[data-role="{r}"]').bounding_box() for r in ("stage", "step"))
     assert side["x"] > stage["x"] + stage["width"] - 1
+
+
+def test_a_what_if_field_says_what_is_wrong_under_itself(open_page):
+    net = ns.Network([2, 2, 1], activation="tanh", loss="binary_cross_entropy", seed=4)
+    page = open_page(ns.explore(net, [0.5, -0.2], [1.0]))
+    p = page.page
+    page.js("ex.select(1, 2);")
+    error = p.locator('[data-role="details"] [data-role="field-error"]')
+
+    def type_in(kind, text):
+        p.locator(f'[data-role="details"] input[data-edit="{kind}"]').fill(text)
+        p.keyboard.press("Enter")
+
+    for typed in ("1e400", "abc", "0x10", ""):
+        type_in("x", typed)
+        assert error.inner_text() == f'x_2: expected a finite number, got "{typed}"'
+        assert p.locator('input[data-edit="x"]').get_attribute("aria-invalid") == "true"
+        assert page.js("return ex.value('a', 1, 2);") == -0.2   # nothing changed
+    type_in("x", "−0.25")   # a typographic minus, as pasted from a slide
+    assert page.js("return ex.value('a', 1, 2);") == -0.25
+    assert error.count() == 1 and error.inner_text() == ""
+    page.js("ex.select(3, 1);")
+    type_in("y", "2")   # an output neuron has two fields, y_1 first
+    assert error.first.inner_text().startswith("y_1: expected a target in [0, 1]")
+    assert page.errors == []
