@@ -100,3 +100,20 @@ def test_a_what_if_field_says_what_is_wrong_under_itself(open_page):
     type_in("y", "2")   # an output neuron has two fields, y_1 first
     assert error.first.inner_text().startswith("y_1: expected a target in [0, 1]")
     assert page.errors == []
+
+
+def test_input_neurons_take_colour_only_from_the_scale_of_a(open_page):
+    """The legend names one quantity: in the backward pass it is δ, which an input neuron does not have."""
+    ex = ns.example("gradients")
+    page = open_page(ns.explore(ex.net, ex.x, ex.y))
+    fills = "return [1, 2, 3].map((i) => document.querySelector(`[data-node='1,${i}'] circle`).getAttribute('fill'));"
+    values = "return [1, 2, 3].map((i) => document.querySelector(`[data-node='1,${i}'] .nsx-v`).textContent);"
+    page.js("ex.goto(0);")
+    assert "none" not in page.js(fills)                        # forward: a (x in layer 1), coloured
+    page.js("ex.goto(ex.steps() - 1);")
+    assert page.page.locator('[data-role="legend-n-name"]').text_content() == "neurons: δ"
+    assert page.js(fills) == ["none"] * 3                      # no δ: no colour
+    assert page.js(values) == ["0.5", "-0.2", "0.1"]           # x still written
+    page.page.locator('[data-role="neuronShow"]').select_option("a")
+    assert "none" not in page.js(fills)
+    assert page.errors == []

@@ -354,7 +354,8 @@ class ExplorerView {
       let kind = l0 === 0 ? "a" : q;
       if (this.neuronShow === "auto" && s.kind === "z" && s.layer === n.layer && s.index === n.index) { kind = "z"; }
       const known = l0 === 0 || this.neuronAt[l0][i0][kind] <= K;
-      this.paintNeuron(this.nodeEls[l0][i0], n, kind, known);
+      // an input neuron has no z or δ: it keeps writing x but takes no colour from the legend's other scale
+      this.paintNeuron(this.nodeEls[l0][i0], n, kind, known, l0 > 0 || q === "a");
     }));
     const eq = this.edgeShow === "auto" ? (s.phase === "gradient" ? "grad" : "weight") : this.edgeShow;
     this.connections.forEach((c, n) => {
@@ -372,10 +373,10 @@ class ExplorerView {
     for (const hook of this.hooks) { hook(); }
   }
 
-  paintNeuron(el, n, kind, known) {
+  paintNeuron(el, n, kind, known, coloured = true) {
     const v = this.neuronValue(kind, n);
     const finite = v !== null && Number.isFinite(v);
-    const fill = known ? colourOf(this.palette, v, this.scales[kind]) : null;
+    const fill = known && coloured ? colourOf(this.palette, v, this.scales[kind]) : null;
     el.circle.setAttribute("fill", fill || "none");
     el.g.classList.toggle("nsx-pending", !known);
     el.g.classList.toggle("nsx-nonfinite", known && !finite);
