@@ -98,15 +98,16 @@ def geometry(sizes: Sequence[int]) -> dict:
 
 
 def _symbol_svg(plain: str) -> str:
-    """``a_1^(2)`` as SVG text with a lowered subscript and a raised superscript."""
-    name, _, rest = plain.partition("_")
-    sub, _, sup = rest.partition("^")
+    """``a_1^(2)`` as SVG text with a lowered subscript and a raised superscript (``x^(1)``, the "alsup"
+    notation's input, has only the superscript)."""
+    head, _, sup = plain.partition("^")
+    name, _, sub = head.partition("_")
     e = html.escape
-    if not rest:
-        return e(name)
-    out = f'{e(name)}<tspan dy="4" font-size="70%">{e(sub)}</tspan>'
+    out = e(name)
+    if sub:
+        out += f'<tspan dy="4" font-size="70%">{e(sub)}</tspan>'
     if sup:
-        out += f'<tspan dy="-9" font-size="70%">{e(sup)}</tspan>'
+        out += f'<tspan dy="{-9 if sub else -5}" font-size="70%">{e(sup)}</tspan>'
     return out
 
 
