@@ -75,3 +75,18 @@ def test_explore_trains_on_as_many_examples_as_the_data_set_makes_by_default(tmp
     assert main(["explore", "--sizes", "2,3,3", "--loss", "cross_entropy", "--train", "spiral", "--epochs", "2",
                  "--out", str(out)]) == 0
     assert len(_page_data(out)["timeline"]["points"]) == min(m, 300)
+
+
+@pytest.mark.parametrize("command", ["step", "check", "bridge", "animate", "explore", "train"])
+@pytest.mark.parametrize("name, message", [
+    ("nett.json", "--load: no such file 'nett.json'"),
+    ("folder", "--load: 'folder' is a folder, not a network file"),
+    ("bad.json", "--load: malformed neurosim file"),
+])
+def test_every_load_error_names_the_option(command, name, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    assert main([command, "--load", name]) == 2
+    err = capsys.readouterr().err
+    assert f"neurosim {command}: error: {message}" in err and "Traceback" not in err

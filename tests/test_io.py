@@ -50,6 +50,14 @@ def test_failed_save_leaves_the_old_file(tmp_path):
     assert os.listdir(tmp_path) == ["net.json"]
 
 
+def test_save_into_a_missing_folder_names_that_folder(tmp_path):
+    folder = tmp_path / "no_such_folder"
+    with pytest.raises(FileNotFoundError) as exc:
+        ns.Network([2, 2, 1], seed=0).save(folder / "net.json")
+    assert "the folder" in str(exc.value) and str(folder) in str(exc.value) and "does not exist" in str(exc.value)
+    assert ".tmp" not in str(exc.value)   # not the temporary file the save writes first
+
+
 def _saved(tmp_path) -> dict:
     net = ns.Network([2, 3, 1], seed=0)
     net.prune(1, 1, 1)

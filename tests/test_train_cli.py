@@ -264,7 +264,9 @@ def test_csv_without_target_or_with_dataset_options(capsys, tmp_path):
     code, _, err = run(capsys, "--csv", str(path), "--target", "y", "--noise", "0.1")
     assert code == 2 and "--noise: only with --dataset" in err
     code, _, err = run(capsys, "--csv", str(tmp_path / "missing.csv"), "--target", "y")
-    assert code == 2 and "no such file" in err
+    assert code == 2 and "error: --csv: no such file" in err
+    code, _, err = run(capsys, "--csv", str(tmp_path), "--target", "y")
+    assert code == 2 and "error: --csv: " in err and "is a directory" in err
     single = write(tmp_path, "x,y\n1,0\n2,0\n", "one.csv")
     code, _, err = run(capsys, "--csv", str(single), "--target", "y", "--task", "classify")
     assert code == 2 and "at least 2 classes" in err

@@ -51,6 +51,10 @@ def write_text_atomic(path: str | PathLike, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically: a temporary file in the same folder, fsync, rename."""
     path = check_path(path)
     folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        # else mkstemp's error would name our temporary file, which the caller never heard of
+        raise FileNotFoundError(f"path: cannot write {excerpt(os.path.basename(path))}: the folder {folder!r} "
+                                "does not exist")
     remove_stale_temporaries(folder)
     fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, dir=folder)
     umask = os.umask(0)

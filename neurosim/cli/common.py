@@ -205,10 +205,7 @@ def network_from_args(args: argparse.Namespace):
             extra = ", ".join((["--sizes"] if args.sizes else []) + given
                               + (["--example"] if getattr(args, "example", None) else []))
             raise ValueError(f"{extra}: not with --load (the saved network has its own sizes, activations and loss)")
-        try:
-            net = Network.load(args.load)
-        except ValueError as exc:
-            raise ValueError(f"--load: {exc}") from None
+        net = load_network(args.load)
         X, Y = random_batch(net, getattr(args, "batch", None) or 4, args.seed)
         return net, X, Y, f"the network in {args.load} (with random examples)"
     if args.sizes:
@@ -224,6 +221,21 @@ def network_from_args(args: argparse.Namespace):
                          "has its own (see 'neurosim demo --example NAME'). Add --sizes, or leave it out")
     ex = example(name)
     return ex.net, ex.X, ex.Y, f"the {ex.description} of {ex.title}"
+
+
+def load_network(path: str) -> Network:
+    """``Network.load(path)`` whose every error names --load: "--load: no such file 'net.jsn'"."""
+    try:
+        return Network.load(path)
+    except FileNotFoundError:
+        raise ValueError(f"--load: no such file {excerpt(path)} (a network saved by neurosim train --save or "
+                         "Network.save)") from None
+    except IsADirectoryError:
+        raise ValueError(f"--load: {excerpt(path)} is a folder, not a network file") from None
+    except OSError as exc:
+        raise ValueError(f"--load: cannot read {excerpt(path)}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ValueError(f"--load: {exc}") from None
 
 
 # Network's parameters and the options that set them.

@@ -14,7 +14,7 @@ from ..core.scaling import Standardizer
 from ..data import datasets
 from ..data.csvdata import read_csv
 from ..witnesses.matrix import MatrixNetwork
-from .common import new_network, parse_activation
+from .common import load_network, new_network, parse_activation
 
 # A target column with at most this many distinct whole numbers is read as class labels (--task auto).
 MAX_AUTO_CLASSES = 10
@@ -64,7 +64,11 @@ def load_task(args: argparse.Namespace) -> Task:
             raise ValueError(f"--{option}: only with --dataset (a CSV file brings its own data)")
     if args.target is None:
         raise ValueError("--target: with --csv, name the column to predict, e.g. --target label")
-    data = read_csv(args.csv, args.target)
+    try:
+        data = read_csv(args.csv, args.target)
+    except ValueError as exc:   # read_csv's "csv: …" is the option --csv here (LimitError keeps its type)
+        text = str(exc)
+        raise type(exc)(f"--csv: {text.removeprefix('csv: ')}") from None
     name = os.path.basename(args.csv)
     y = data.target
     if not data.numeric_target:
@@ -132,7 +136,7 @@ def build_network(args: argparse.Namespace, task: Task) -> Network | MatrixNetwo
             if getattr(args, option) is not None:
                 raise ValueError(f"--{option.replace('_', '-')}: not with --load "
                                  "(the saved network has its own sizes, activations, loss and weights)")
-        net = Network.load(args.load)
+        net = load_network(args.load)
         loss = net.loss.name
     else:
         loss = args.loss or default_loss(task)
