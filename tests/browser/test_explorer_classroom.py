@@ -117,3 +117,17 @@ def test_input_neurons_take_colour_only_from_the_scale_of_a(open_page):
     page.page.locator('[data-role="neuronShow"]').select_option("a")
     assert "none" not in page.js(fills)
     assert page.errors == []
+
+
+def test_every_control_says_what_it_does(open_page):
+    ex = ns.example("gradients")
+    page = open_page(ns.explore(ex.net, ex.x, ex.y))
+    page.js("ex.select(2, 1);")
+    unnamed = page.page.evaluate("""() => [...document.querySelectorAll('.nsx button, .nsx select, .nsx input')]
+      .filter((el) => !(el.getAttribute('aria-label') || el.title || el.closest('label')
+        || (el.tagName === 'BUTTON' && el.closest('.nsx-picks, .nsx-controls'))))
+      .map((el) => el.outerHTML.slice(0, 80))""")
+    assert unnamed == []
+    for act in ("svg", "png", "json"):   # "SVG", "PNG", "JSON" alone do not say what is saved
+        title = page.page.locator(f'[data-act="{act}"]').get_attribute("title")
+        assert title and ("drawing" in title or "network" in title), act

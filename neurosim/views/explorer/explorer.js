@@ -135,8 +135,9 @@ const APP_HTML = `
     <option value="z">z</option><option value="a">a</option><option value="delta">δ</option></select></label>
   <label>connections show <select data-role="edgeShow"><option value="auto">as the step (W, then ∂J/∂W)</option>
     <option value="weight">W</option><option value="grad">∂J/∂W</option></select></label>
-  <span class="nsx-export">export <button type="button" data-act="svg">SVG</button>
-    <button type="button" data-act="png">PNG</button> <button type="button" data-act="json">JSON</button>
+  <span class="nsx-export">export <button type="button" data-act="svg" title="the drawing as it is now, an SVG file">SVG</button>
+    <button type="button" data-act="png" title="the drawing as it is now, a PNG image for slides">PNG</button>
+    <button type="button" data-act="json" title="the network with your edits as neurosim JSON (ns.Network.load reads it)">JSON</button>
     <button type="button" data-act="reset" title="back to the network as exported">reset</button></span>
   <span class="nsx-note" data-role="note"></span>
 </div>`;
