@@ -131,3 +131,14 @@ def test_every_control_says_what_it_does(open_page):
     for act in ("svg", "png", "json"):   # "SVG", "PNG", "JSON" alone do not say what is saved
         title = page.page.locator(f'[data-act="{act}"]').get_attribute("title")
         assert title and ("drawing" in title or "network" in title), act
+
+
+def test_the_matrix_panel_shows_dJ_dW_of_a_16_neuron_layer_without_scrolling(open_page):
+    net = ns.Network([8, 16, 16, 4], activation="relu", loss="cross_entropy", seed=1)
+    page = open_page(ns.explore(net, np.linspace(-1, 1, 8), 2))
+    page.page.set_viewport_size({"width": 1280, "height": 900})
+    panel = page.page.locator('[data-role="matrix"]')
+    page.js("ex.select(3, 1, 1);")   # the panel shows W^(3), δ^(4), (W^(3))ᵀδ^(4), ReLU′(z^(3)), then ∂J/∂W^(3)
+    assert panel.evaluate("e => e.open")
+    assert panel.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
+    assert page.errors == []
