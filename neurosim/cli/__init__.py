@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         importlib.import_module(f".{name}", __name__).register(sub)
     parser.commands = sub.choices   # so that an unknown option is reported by its command's parser
+    from .examples import add_examples
+
+    add_examples(sub.choices)
     return parser
 
 
