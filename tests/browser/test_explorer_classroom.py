@@ -142,3 +142,24 @@ def test_the_matrix_panel_shows_dJ_dW_of_a_16_neuron_layer_without_scrolling(ope
     assert panel.evaluate("e => e.open")
     assert panel.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
     assert page.errors == []
+
+
+def test_the_keys_keep_working_after_a_button_in_the_details(open_page):
+    """The details are rebuilt on a pick: the focused button vanished and focus fell to the page's body."""
+    ex = ns.example("gradients")
+    page = open_page(ns.explore(ex.net, ex.x, ex.y))
+    p = page.page
+    p.locator('[data-node="2,1"]').click()
+    p.locator('[data-pick="1,1,1"]').click()                 # by mouse: to the connection W_11^(1)
+    assert "Connection" in p.locator('[data-role="details"] h4').inner_text()
+    assert p.evaluate("document.activeElement.closest('[data-neurosim-explorer]') !== null")
+    p.keyboard.press("ArrowRight")
+    assert page.js("return ex.position();") == 1
+    p.keyboard.press("Tab")                                  # on into the new details: the weight's field
+    assert p.evaluate("document.activeElement.dataset.edit") == "W"
+    p.locator('[data-pick="1,1"]').focus()
+    p.keyboard.press("Enter")                                # by keyboard: to the neuron x_1
+    assert "Input neuron 1" in p.locator('[data-role="details"] h4').inner_text()
+    p.keyboard.press("ArrowRight")
+    assert page.js("return ex.position();") == 2
+    assert page.errors == []

@@ -92,7 +92,8 @@ function edgeDetails(view, l, i, j) {
 function showDetails(view) {
   const box = view.$("[data-role=details]");
   const active = view.root.ownerDocument.activeElement;
-  const editing = active && box.contains(active) && active.dataset.edit ? active.dataset.edit + "|" + active.dataset.at : null;
+  const inside = active !== box && box.contains(active);
+  const editing = inside && active.dataset.edit ? active.dataset.edit + "|" + active.dataset.at : null;
   const sel = view.sel;
   box.innerHTML = !sel ? '<p class="nsx-hint">Click a neuron or a connection (or Tab to a neuron and press Enter) '
     + "to see its numbers and change them.</p>"
@@ -102,6 +103,10 @@ function showDetails(view) {
     const [kind, at] = editing.split("|");
     const again = box.querySelector(`[data-edit="${kind}"][data-at="${at}"]`);
     if (again) { again.focus({ preventScroll: true }); }
+  } else if (inside) {
+    // a button here (x_1 → a_1^(2)) was pressed and is gone with the old details: the panel keeps the focus,
+    // so the arrow keys still step and Tab goes on into the new details (not back to the top of the page)
+    box.focus({ preventScroll: true });
   }
 }
 

@@ -126,7 +126,7 @@ const APP_HTML = `
   <div class="nsx-stage" data-role="stage"></div>
   <div class="nsx-side">
     <div class="nsx-step" data-role="step" aria-live="polite"></div>
-    <div class="nsx-details" data-role="details"></div>
+    <div class="nsx-details" data-role="details" tabindex="-1"></div>
   </div>
 </div>
 <div class="nsx-extra" data-role="extra"></div>
