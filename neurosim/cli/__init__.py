@@ -14,16 +14,26 @@ import re
 import sys
 import warnings
 
+from ..base.names import did_you_mean
 from ..base.version import __version__
 
 # Order is the order of `neurosim --help`.
 COMMANDS = ["demo", "step", "bridge", "check", "animate", "train", "bench", "quiz", "explore"]
 
 
+# argparse's words for a value outside --loss's, --dataset's, … choices (the choices quoted or not, by version)
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse with a two-line error (the problem, then where the help is) instead of the whole usage block."""
+    """argparse with a two-line error (the problem, then where the help is) instead of the whole usage block,
+    and the closest choice named for a typo."""
 
     def error(self, message: str):
+        found = _INVALID_CHOICE.search(message)
+        if found:
+            choices = [c.strip().strip("'\"") for c in found.group(2).split(",")]
+            message = message[:found.end(1) + 1] + did_you_mean(found.group(1), choices) + message[found.end(1) + 1:]
         self.exit(2, f"{self.prog}: error: {message}\nRun '{self.prog} --help' for the options.\n")
 
 

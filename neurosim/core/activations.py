@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..base.limits import excerpt
+from ..base.names import did_you_mean
 
 Number = float | np.ndarray
 
@@ -236,9 +237,9 @@ def get_activation(spec: str | Activation, parameter: str = "activation") -> Act
         key = ALIASES.get(spec.lower(), spec.lower())
         if key in ACTIVATIONS:
             return ACTIVATIONS[key]
-        valid = ", ".join(repr(n) for n in [*ACTIVATIONS, *ALIASES])
-        raise ValueError(f"{parameter}: unknown activation {excerpt(spec)}; valid names are {valid}, "
-                         "or an ns.Activation")
+        names = [*ACTIVATIONS, *ALIASES]
+        raise ValueError(f"{parameter}: unknown activation {excerpt(spec)}{did_you_mean(spec, names)}; valid names "
+                         f"are {', '.join(repr(n) for n in names)}, or an ns.Activation")
     raise TypeError(f"{parameter}: expected an activation name or an ns.Activation, got {type(spec).__name__}")
 
 

@@ -21,6 +21,7 @@ from operator import mul
 import numpy as np
 
 from ..base.limits import excerpt
+from ..base.names import did_you_mean
 from .activations import logsumexp
 
 _FLOAT64 = np.dtype(float)   # numpy's one float64 dtype object, for a test by identity
@@ -114,4 +115,4 @@ def get_loss(name: str) -> Loss:
     if isinstance(name, str) and name.lower() in LOSSES:
         return LOSSES[name.lower()]
     valid = ", ".join(repr(n) for n in LOSSES)
-    raise ValueError(f"loss: unknown loss {excerpt(name)}; valid names are {valid}")
+    raise ValueError(f"loss: unknown loss {excerpt(name)}{did_you_mean(name, LOSSES)}; valid names are {valid}")

@@ -24,6 +24,7 @@ import numbers
 import numpy as np
 
 from ..base.limits import excerpt
+from ..base.names import did_you_mean
 
 
 def _sqrt(x):
@@ -157,7 +158,7 @@ def as_optimizer(optimizer, name: str = "optimizer") -> Optimizer:
     if isinstance(optimizer, str) and optimizer.lower() in OPTIMIZERS:
         return OPTIMIZERS[optimizer.lower()]()
     raise ValueError(f"{name}: expected one of {', '.join(repr(k) for k in OPTIMIZERS)}, ns.Momentum(...) or "
-                     f"ns.Adam(...), got {optimizer!r}")
+                     f"ns.Adam(...), got {excerpt(optimizer)}{did_you_mean(optimizer, OPTIMIZERS)}")
 
 
 def from_config(data: dict, source: str) -> Optimizer:

@@ -30,6 +30,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..base.limits import check_memory, excerpt
+from ..base.names import did_you_mean
 from ..core.validation import check_number
 from .sampling import split  # noqa: F401  (split is part of ns.datasets)
 from .sampling import streams as _streams
@@ -231,6 +232,7 @@ def load(name: str, **kwargs) -> Dataset:
 
 
 def _check_name(name) -> str:
-    if name not in DATASETS:
-        raise ValueError(f"name: unknown data set {name!r}; valid names are {', '.join(NAMES)}")
+    if not isinstance(name, str) or name not in DATASETS:
+        raise ValueError(f"name: unknown data set {excerpt(name)}{did_you_mean(name, NAMES)}; valid names are "
+                         f"{', '.join(NAMES)}")
     return name

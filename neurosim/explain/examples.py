@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..base.html import box, paragraph, table
+from ..base.limits import excerpt
+from ..base.names import did_you_mean
 from ..core.network import Network
 
 
@@ -87,8 +89,9 @@ NAMES = tuple(_SPECS)
 
 def example(name: str = DEFAULT, seed: int = 1) -> Example:
     """The network of one source note (see ``NAMES``), with two-decimal weights and one-decimal biases."""
-    if name not in _SPECS:
-        raise ValueError(f"example: unknown example {name!r}; valid names are {', '.join(NAMES)}")
+    if not isinstance(name, str) or name not in _SPECS:
+        raise ValueError(f"example: unknown example {excerpt(name)}{did_you_mean(name, NAMES)}; valid names are "
+                         f"{', '.join(NAMES)}")
     title, description, kwargs, X, Y = _SPECS[name]
     net = Network(seed=seed, **kwargs)
     rng = np.random.default_rng(seed + 1000)
