@@ -161,3 +161,14 @@ def test_cli_explore_trains_and_adds_a_timeline(tmp_path, capsys):
     assert "--train" in capsys.readouterr().err
     assert main(["explore", "--lr", "0.1", "--out", str(out)]) == 2
     assert "only with --train" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("notation", ["vv", "bracket", "alsup"])
+def test_neuron_symbols_in_the_drawing_are_typeset_in_every_notation(notation):
+    ex = ns.example("gradients")
+    page = ns.explore(ex.net, ex.x, ex.y, notation=notation).html()
+    labels = re.findall(r'<text class="nsx-sym"[^>]*>(.*?)</text>', page)
+    assert len(labels) == sum(ex.net.sizes)
+    for label in labels:   # alsup's inputs are x^(j): the caret was written out
+        assert "^" not in label and "_" not in label, label
+        assert "<tspan" in label

@@ -64,12 +64,21 @@ def short(value: float | None) -> str:
         return "NaN"
     if math.isinf(value):
         return "inf" if value > 0 else "−inf"
-    # at most six characters, so that a value fits inside its neuron (the page's script writes the same)
+    # three significant digits, mostly at most seven characters: value_font fits them inside the neuron (the
+    # page's script writes the same)
     if value == 0 or 0.01 <= abs(value) < 1000:
         text = f"{value:.3g}"
         return "0" if text == "-0" else text
     mantissa, _, exp = f"{value:.1e}".partition("e")
     return f"{mantissa}e{int(exp)}"
+
+
+def value_font(text: str, r: float) -> float:
+    """The font size of ``text`` inside a neuron of radius ``r``: r·0.62 (6 to 11), smaller where the text
+    would not fit in 1.8 r (its width guessed per character: digits 0.58 em, "." 0.3 em, "-" 0.36 em)."""
+    base = max(6.0, min(11.0, r * 0.62))
+    width = sum(0.3 if ch == "." else 0.36 if ch in "-−" else 0.58 for ch in text) or 1.0
+    return min(base, 1.8 * r / width)
 
 
 def geometry(sizes: Sequence[int]) -> dict:
@@ -89,15 +98,16 @@ def geometry(sizes: Sequence[int]) -> dict:
 
 
 def _symbol_svg(plain: str) -> str:
-    """``a_1^(2)`` as SVG text with a lowered subscript and a raised superscript."""
-    name, _, rest = plain.partition("_")
-    sub, _, sup = rest.partition("^")
+    """``a_1^(2)`` as SVG text with a lowered subscript and a raised superscript (``x^(1)``, the "alsup"
+    notation's input, has only the superscript)."""
+    head, _, sup = plain.partition("^")
+    name, _, sub = head.partition("_")
     e = html.escape
-    if not rest:
-        return e(name)
-    out = f'{e(name)}<tspan dy="4" font-size="70%">{e(sub)}</tspan>'
+    out = e(name)
+    if sub:
+        out += f'<tspan dy="4" font-size="70%">{e(sub)}</tspan>'
     if sup:
-        out += f'<tspan dy="-9" font-size="70%">{e(sup)}</tspan>'
+        out += f'<tspan dy="{-9 if sub else -5}" font-size="70%">{e(sup)}</tspan>'
     return out
 
 
@@ -163,7 +173,8 @@ def network_svg(sizes: Sequence[int], edges: Sequence[tuple[int, int, int]] | No
                    f"{dash}/>")
     out.append("</g>")
     out.append('<g class="nsx-neurons">')
-    font = max(6.0, min(11.0, r * 0.62))
+    # symbols beside the neurons: as large as the rows leave room for, and never below 10 (subscripts are 70 %)
+    symbol_font = max(10.0, min(13.0, g["gap"] * 0.3))
     nmax = scale(v for row in node_values for v in row) if node_values is not None else 1.0
     for l, s in enumerate(sizes, start=1):
         labelled = s <= LABELLED_LAYER and r >= MIN_LABEL_RADIUS
@@ -175,11 +186,12 @@ def network_svg(sizes: Sequence[int], edges: Sequence[tuple[int, int, int]] | No
             out.append(f'<g data-node="{l},{i}" class="nsx-n" transform="translate({x},{y})">'
                        f'<circle r="{r}" fill="{fill or "none"}" stroke="currentColor" stroke-width="1.2"{outline}/>')
             text = short(v) if labelled else ""
+            font = value_font(text, r)
             out.append(f'<text class="nsx-v" y="{font * 0.35:.1f}" text-anchor="middle" font-size="{font:.1f}" '
                        f'fill="{ink(fill)}">{e(text)}</text>')
             if symbols is not None and labelled:
                 out.append(f'<text class="nsx-sym" x="{-r - 3:.1f}" y="{-r * 0.75:.1f}" text-anchor="end" '
-                           f'font-size="{max(8.0, font):.1f}" fill="currentColor">{_symbol_svg(symbols[l - 1][i - 1])}'
+                           f'font-size="{symbol_font:.1f}" fill="currentColor">{_symbol_svg(symbols[l - 1][i - 1])}'
                            "</text>")
             out.append("</g>")
     out.append("</g>")

@@ -16,10 +16,22 @@ function formulaBlock(view, key) {
     + `<div class="nsx-numbers">= ${escapeHtml(s.numbers)}</div>`;
 }
 
-function field(view, kind, at, value, label) {
+/** A what-if field for the quantity ``name`` (plain symbol, e.g. "x_2"), with room under it for its error. A text
+ * field, not type="number": that one hides what was typed when it is not a number, so the error could not say. */
+function field(view, kind, at, value, name) {
   const off = view.readOnly ? " disabled" : "";
-  return `<label class="nsx-field">${label} = <input type="number" step="any" data-edit="${kind}" data-at="${at}"`
-    + ` value="${Number.isFinite(value) ? value : ""}"${off}></label>`;
+  return `<label class="nsx-field">${typeset(name)} = <input type="text" inputmode="decimal" spellcheck="false" `
+    + `autocomplete="off" data-edit="${kind}" data-at="${at}" data-name="${escapeHtml(name)}"`
+    + ` value="${Number.isFinite(value) ? value : ""}"${off}></label>`
+    + '<div class="nsx-field-error" data-role="field-error" role="alert"></div>';
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** The number typed into a field (a decimal like Python's float() reads, "−" allowed), NaN if it is none. */
+function parseField(text) {
+  const t = text.trim().replace(/^−/, "-");
+  return DECIMAL.test(t) ? Number(t) : NaN;
 }
 
 function pickButton(text, spec) {
@@ -32,7 +44,7 @@ function neuronDetails(view, l, i) {
   if (l === 1) {
     const x = symbol("x", null, i, null, nt);
     let html = `<h4>Input neuron ${i} (layer 1)</h4><p>${typeset(x)} = ${typeset(symbol("a", 1, i, null, nt))} = `
-      + `${escapeHtml(fmt(n.a, d))}</p>${field(view, "x", `${i}`, n.a, typeset(x))}`;
+      + `${escapeHtml(fmt(n.a, d))}</p>${field(view, "x", `${i}`, n.a, x)}`;
     html += `<p>sends it along ${n.outgoing.length} connection${n.outgoing.length === 1 ? "" : "s"}:</p><div class="nsx-picks">`
       + n.outgoing.map((c) => pickButton(symbol("W", 1, c.i, c.j, nt), `1,${c.i},${c.j}`)).join(" ") + "</div>";
     return html;
@@ -48,18 +60,18 @@ function neuronDetails(view, l, i) {
       const m = c.target.delta * c.weight;
       sum += m;
       html += `<tr><td>${typeset(symbol("delta", l + 1, c.i, null, nt))}·${typeset(symbol("W", l, c.i, i, nt))}</td>`
-        + `<td>${escapeHtml(fmt(c.target.delta, d))}·${escapeHtml(fmt(c.weight, d))}</td><td>= ${escapeHtml(fmt(m, d))}</td></tr>`;
+        + `<td>${escapeHtml(operandText(c.target.delta, d))}·${escapeHtml(operandText(c.weight, d))}</td><td>= ${escapeHtml(fmt(m, d))}</td></tr>`;
     }
     html += `<tr class="nsx-sum"><td>sum Σ</td><td></td><td data-role="message-sum">= ${escapeHtml(fmt(sum, d))}</td></tr></tbody></table>`;
   } else {
     const y = symbol("y", null, i, null, nt);
     html += `<p>output neuron; loss ${escapeHtml(view.data.loss.name)}, target ${typeset(y)} = ${escapeHtml(fmt(view.t[i - 1], d))}</p>`
-      + field(view, "y", `${i}`, view.t[i - 1], typeset(y));
+      + field(view, "y", `${i}`, view.t[i - 1], y);
   }
   html += formulaBlock(view, `delta:${l},${i}`);
   const b = symbol("b", l - 1, i, null, nt);
   html += `<p>bias ${typeset(b)} = ${escapeHtml(fmt(n.bias, d))}, ∂J/∂${typeset(b)} = ${escapeHtml(fmt(n.biasGrad, d))}</p>`
-    + field(view, "b", `${l},${i}`, n.bias, typeset(b));
+    + field(view, "b", `${l},${i}`, n.bias, b);
   html += `<p>incoming connections:</p><div class="nsx-picks">`
     + n.incoming.map((c) => pickButton(symbol("W", l - 1, c.i, c.j, nt), `${l - 1},${c.i},${c.j}`)).join(" ") + "</div>";
   return html;
@@ -70,7 +82,7 @@ function edgeDetails(view, l, i, j) {
   const c = view.connections[view.edgeIndex.get(`${l},${i},${j}`)];
   const w = symbol("W", l, i, j, nt);
   return `<h4>Connection ${typeset(w)}: from neuron ${j} of layer ${l} to neuron ${i} of layer ${l + 1}</h4>`
-    + `<p>${typeset(w)} = ${escapeHtml(fmt(c.weight, d))}</p>${field(view, "W", `${l},${i},${j}`, c.weight, typeset(w))}`
+    + `<p>${typeset(w)} = ${escapeHtml(fmt(c.weight, d))}</p>${field(view, "W", `${l},${i},${j}`, c.weight, w)}`
     + formulaBlock(view, `W:${l},${i},${j}`)
     + `<div class="nsx-picks">${pickButton(symbol(l === 1 ? "x" : "a", l === 1 ? null : l, j, null, nt), `${l},${j}`)} → `
     + `${pickButton(symbol("a", l + 1, i, null, nt), `${l + 1},${i}`)}</div>`
@@ -80,7 +92,8 @@ function edgeDetails(view, l, i, j) {
 function showDetails(view) {
   const box = view.$("[data-role=details]");
   const active = view.root.ownerDocument.activeElement;
-  const editing = active && box.contains(active) && active.dataset.edit ? active.dataset.edit + "|" + active.dataset.at : null;
+  const inside = active !== box && box.contains(active);
+  const editing = inside && active.dataset.edit ? active.dataset.edit + "|" + active.dataset.at : null;
   const sel = view.sel;
   box.innerHTML = !sel ? '<p class="nsx-hint">Click a neuron or a connection (or Tab to a neuron and press Enter) '
     + "to see its numbers and change them.</p>"
@@ -90,6 +103,10 @@ function showDetails(view) {
     const [kind, at] = editing.split("|");
     const again = box.querySelector(`[data-edit="${kind}"][data-at="${at}"]`);
     if (again) { again.focus({ preventScroll: true }); }
+  } else if (inside) {
+    // a button here (x_1 → a_1^(2)) was pressed and is gone with the old details: the panel keeps the focus,
+    // so the arrow keys still step and Tab goes on into the new details (not back to the top of the page)
+    box.focus({ preventScroll: true });
   }
 }
 
@@ -136,14 +153,15 @@ function wireWhatIf(view) {
   box.addEventListener("change", (ev) => {
     const input = ev.target;
     if (!input.dataset.edit) { return; }
-    const idx = input.dataset.at.split(",").map(Number), v = Number(input.value);
-    const note = view.$("[data-role=note]");
+    const idx = input.dataset.at.split(",").map(Number), v = parseField(input.value);
     try {
-      if (input.value.trim() === "") { throw argError("v", "a finite number", input.value); }
-      whatIf(view, input.dataset.edit, idx, v);
-      note.textContent = "";
+      if (!Number.isFinite(v)) { throw argError("v", "a finite number", input.value.trim()); }
+      whatIf(view, input.dataset.edit, idx, v);   // re-renders the details: a shown error goes with them
     } catch (err) {
-      note.textContent = err.message;
+      // said under the field, in the field's own name ("x_2: …", not the contract's "v: …")
+      const error = input.closest("label").nextElementSibling;
+      error.textContent = err.message.replace(/^v:/, `${input.dataset.name}:`);
+      input.setAttribute("aria-invalid", "true");
     }
   });
   if (view.readOnly) { return; }

@@ -9,6 +9,9 @@
 const KINDS_NEURON = ["z", "a", "delta", "bias", "bias_grad"];
 const KINDS_EDGE = ["weight", "grad"];
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
+// "⏸" is missing from many fonts (a box in Debian's Chromium) and an emoji on others: the bars are drawn
+const PAUSE_ICON = '<svg class="nsx-icon" viewBox="0 0 10 10" aria-hidden="true">'
+  + '<rect x="1.5" y="1" width="2.6" height="8"/><rect x="5.9" y="1" width="2.6" height="8"/></svg>';
 
 function revive(key, value) {
   // JSON has no NaN or infinity: the data writes them as {"$f": "NaN"}.
@@ -41,9 +44,17 @@ function shortText(v) {
   if (v === null || v === undefined) { return ""; }
   if (Number.isNaN(v)) { return "NaN"; }
   if (!Number.isFinite(v)) { return v > 0 ? "inf" : "−inf"; }
-  // at most six characters, so that a value fits inside its neuron
+  // three significant digits, mostly at most seven characters: valueFont fits them inside the neuron
   const m = Math.abs(v);
   return v === 0 || (m >= 0.01 && m < 1000) ? fmt(v, 3) : v.toExponential(1).replace("e+", "e");
+}
+
+/** As svg.value_font: the font size of a value written inside a neuron of radius r, shrunk to fit 1.8 r. */
+function valueFont(text, r) {
+  const base = Math.max(6.0, Math.min(11.0, r * 0.62));
+  let width = 0;
+  for (const ch of text) { width += ch === "." ? 0.3 : (ch === "-" || ch === "−" ? 0.36 : 0.58); }
+  return Math.min(base, 1.8 * r / (width || 1.0));
 }
 
 function argError(name, expected, got) {
@@ -115,7 +126,7 @@ const APP_HTML = `
   <div class="nsx-stage" data-role="stage"></div>
   <div class="nsx-side">
     <div class="nsx-step" data-role="step" aria-live="polite"></div>
-    <div class="nsx-details" data-role="details"></div>
+    <div class="nsx-details" data-role="details" tabindex="-1"></div>
   </div>
 </div>
 <div class="nsx-extra" data-role="extra"></div>
@@ -124,8 +135,9 @@ const APP_HTML = `
     <option value="z">z</option><option value="a">a</option><option value="delta">δ</option></select></label>
   <label>connections show <select data-role="edgeShow"><option value="auto">as the step (W, then ∂J/∂W)</option>
     <option value="weight">W</option><option value="grad">∂J/∂W</option></select></label>
-  <span class="nsx-export">export <button type="button" data-act="svg">SVG</button>
-    <button type="button" data-act="png">PNG</button> <button type="button" data-act="json">JSON</button>
+  <span class="nsx-export">export <button type="button" data-act="svg" title="the drawing as it is now, an SVG file">SVG</button>
+    <button type="button" data-act="png" title="the drawing as it is now, a PNG image for slides">PNG</button>
+    <button type="button" data-act="json" title="the network with your edits as neurosim JSON (ns.Network.load reads it)">JSON</button>
     <button type="button" data-act="reset" title="back to the network as exported">reset</button></span>
   <span class="nsx-note" data-role="note"></span>
 </div>`;
@@ -228,6 +240,7 @@ class ExplorerView {
     }));
     this.edgeEls = this.connections.map((c) => svg.querySelector(`[data-edge="${c.layer},${c.i},${c.j}"]`));
     this.labelled = (svg.getAttribute("data-labelled") || "").split(",").map((v) => v === "1");   // as drawn
+    this.radius = Number(svg.querySelector("[data-node] circle").getAttribute("r"));
     const scrub = this.$("[data-role=scrubber]");
     scrub.max = String(Math.max(0, this.shown.length - 1));
     this.root.setAttribute("data-theme", detectTheme(this.root));
@@ -315,12 +328,16 @@ class ExplorerView {
       if (this.k >= this.shown.length - 1) { this.pause(); return; }
       this.go(this.k + 1, false);
     }, 1000 / (this.data.fps * this.speed));
-    this.$("[data-act=play]").textContent = "⏸ pause";
+    const button = this.$("[data-act=play]");
+    button.innerHTML = `${PAUSE_ICON} pause`;
+    button.setAttribute("aria-label", "pause");
   }
 
   pause() {
     if (this.timer) { clearInterval(this.timer); this.timer = null; }
-    this.$("[data-act=play]").textContent = "▶ play";
+    const button = this.$("[data-act=play]");
+    button.textContent = "▶ play";
+    button.setAttribute("aria-label", "play");
   }
 
   step() { return this.steps[this.shown[this.k]]; }
@@ -338,7 +355,8 @@ class ExplorerView {
       let kind = l0 === 0 ? "a" : q;
       if (this.neuronShow === "auto" && s.kind === "z" && s.layer === n.layer && s.index === n.index) { kind = "z"; }
       const known = l0 === 0 || this.neuronAt[l0][i0][kind] <= K;
-      this.paintNeuron(this.nodeEls[l0][i0], n, kind, known);
+      // an input neuron has no z or δ: it keeps writing x but takes no colour from the legend's other scale
+      this.paintNeuron(this.nodeEls[l0][i0], n, kind, known, l0 > 0 || q === "a");
     }));
     const eq = this.edgeShow === "auto" ? (s.phase === "gradient" ? "grad" : "weight") : this.edgeShow;
     this.connections.forEach((c, n) => {
@@ -356,15 +374,19 @@ class ExplorerView {
     for (const hook of this.hooks) { hook(); }
   }
 
-  paintNeuron(el, n, kind, known) {
+  paintNeuron(el, n, kind, known, coloured = true) {
     const v = this.neuronValue(kind, n);
     const finite = v !== null && Number.isFinite(v);
-    const fill = known ? colourOf(this.palette, v, this.scales[kind]) : null;
+    const fill = known && coloured ? colourOf(this.palette, v, this.scales[kind]) : null;
     el.circle.setAttribute("fill", fill || "none");
     el.g.classList.toggle("nsx-pending", !known);
     el.g.classList.toggle("nsx-nonfinite", known && !finite);
     if (this.labelled[n.layer - 1]) {
-      el.text.textContent = known ? shortText(v) : "·";
+      const text = known ? shortText(v) : "·";
+      const size = valueFont(text, this.radius);
+      el.text.textContent = text;
+      el.text.setAttribute("font-size", size.toFixed(1));
+      el.text.setAttribute("y", (size * 0.35).toFixed(1));
       el.text.setAttribute("fill", inkOf(fill));
     }
     const name = n.layer === 1 ? symbol("x", null, n.index, null, this.data.notation)

@@ -48,7 +48,7 @@ function mountMatrix(view) {
   const small = Math.max(...view.data.sizes) <= 16;
   box.open = small;
   box.innerHTML = "<summary>The same numbers as matrices (the bridge) for layer "
-    + '<select data-role="matrix-layer"></select></summary><div class="nsx-mats" data-role="matrices"></div>';
+    + '<select data-role="matrix-layer" aria-label="the layer l whose matrices are shown"></select></summary><div class="nsx-mats" data-role="matrices"></div>';
   const pick = box.querySelector("[data-role=matrix-layer]");
   for (let l = 1; l < nl; l++) {
     const o = pick.appendChild(view.root.ownerDocument.createElement("option"));
