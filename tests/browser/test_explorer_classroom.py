@@ -163,3 +163,30 @@ def test_the_keys_keep_working_after_a_button_in_the_details(open_page):
     p.keyboard.press("ArrowRight")
     assert page.js("return ex.position();") == 2
     assert page.errors == []
+
+
+BREAKS_JS = """() => [...document.querySelectorAll('.nsx-numbers')].flatMap((el) => {
+  const out = [], range = document.createRange(), walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let top = null, before = ' ';
+  for (let text = walk.nextNode(); text; text = walk.nextNode()) {
+    for (let k = 0; k < text.length; k++) {
+      range.setStart(text, k); range.setEnd(text, k + 1);
+      const r = range.getClientRects()[0], ch = text.data[k];
+      if (r && top !== null && r.top > top + 2 && before !== ' ' && ch !== ' ') {
+        out.push(el.textContent);
+      }
+      if (r) { top = r.top; }
+      before = ch;
+    }
+  }
+  return out;
+})"""
+
+
+def test_long_numbers_lines_wrap_between_terms_not_inside_them(open_page):
+    ex = ns.example("gradients")
+    page = open_page(ns.explore(ex.net, ex.x, ex.y))
+    page.page.set_viewport_size({"width": 1280, "height": 900})
+    for l, i in ((2, 3), (2, 1), (2, 2)):
+        page.js("ex.select(...arg); ex.goto(20);", [l, i])
+        assert page.page.evaluate(BREAKS_JS) == [], (l, i)   # e.g. "σ′" | "(-0.502)" on the next line

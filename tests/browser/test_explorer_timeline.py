@@ -77,3 +77,19 @@ def test_pages_with_a_50_epoch_timeline_stay_small(open_page, tmp_path):
         print(f"\nexplorer {'-'.join(map(str, sizes))} with a 50-epoch timeline: {size / 1e6:.2f} MB, built in "
               f"{built:.2f} s, gotoEpoch {moved * 1000:.0f} ms (round trip)")
         assert size < limit
+
+
+def test_the_epoch_label_owns_up_to_edits_and_follows_reset(open_page):
+    net, X, Y, rec = _trained([2, 3, 1], epochs=20, every=5)
+    page = open_page(ns.explore(net, X[0], Y[0], X=X, Y=Y, record=rec))
+    label = page.page.locator('[data-role="epoch-label"]')
+    page.js("ex.gotoEpoch(10);")
+    assert label.inner_text() == "epoch 10 of 20"
+    page.js("ex.setWeight(1, 1, 1, 3.0);")   # J(W,b) and the boundary shown are still epoch 10's
+    assert label.inner_text().startswith("epoch 10 of 20, edited since")
+    page.js("ex.goto(3);")
+    assert "edited since" in label.inner_text()
+    page.js("ex.reset();")                   # the network as exported, which is not epoch 10's
+    assert label.inner_text() == "epoch 20 of 20 (the network as exported)"
+    assert page.page.locator('[data-role="epoch-slider"]').input_value() == str(len(rec.epochs) - 1)
+    assert page.errors == []

@@ -13,7 +13,7 @@ function formulaBlock(view, key) {
   if (!s) { return ""; }
   const rhs = s.formula.slice(s.formula.indexOf(" = ") + 3);
   return `<div class="nsx-formula">${typeset(s.symbol)} = ${typeset(rhs)}</div>`
-    + `<div class="nsx-numbers">= ${escapeHtml(s.numbers)}</div>`;
+    + numbersHtml(s.numbers);
 }
 
 /** A what-if field for the quantity ``name`` (plain symbol, e.g. "x_2"), with room under it for its error. A text

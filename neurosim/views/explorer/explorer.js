@@ -40,6 +40,12 @@ function typeset(text) {
   return out + escapeHtml(text.slice(last));
 }
 
+/** Step.numbers as HTML whose lines wrap only at its spaces, between terms: the browser would also wrap
+ * after "·" or between "σ′" and "(-0.502)", which reads as two expressions. */
+function numbersHtml(numbers) {
+  return `<div class="nsx-numbers">${("= " + numbers).split(" ").map((t) => `<span>${escapeHtml(t)}</span>`).join(" ")}</div>`;
+}
+
 function shortText(v) {
   if (v === null || v === undefined) { return ""; }
   if (Number.isNaN(v)) { return "NaN"; }
@@ -467,7 +473,7 @@ class ExplorerView {
     const rhs = s.formula.slice(s.formula.indexOf(" = ") + 3);
     let html = `<div class="nsx-phase">${titles[s.phase]}</div>`
       + `<div class="nsx-formula">${typeset(s.symbol)} = ${typeset(rhs)}</div>`
-      + `<div class="nsx-numbers">= ${escapeHtml(s.numbers)}</div>`;
+      + numbersHtml(s.numbers);
     if (s.kind === "delta" && s.layer === this.layers.length) {
       html += `<div class="nsx-aside">the target ${typeset(symbol("y", null, s.index, null, this.data.notation))} = `
         + `${escapeHtml(fmt(this.t[s.index - 1], this.data.digits))} starts the backward pass</div>`;

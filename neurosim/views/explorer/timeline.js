@@ -24,7 +24,8 @@ function mountTimeline(view) {
     + '<div class="nsx-tl-plots"><svg class="nsx-curve" data-role="curve" viewBox="0 0 360 130" role="img" '
     + 'aria-label="cost per epoch"></svg><canvas data-role="boundary" width="144" height="144" hidden></canvas></div>';
   const slider = box.querySelector("[data-role=epoch-slider]");
-  const state = { k: tl.epochs.length - 1, loaded: false };
+  // version: the view's numbers this timeline last saw; edited: a what-if edit since the epoch was loaded
+  const state = { k: tl.epochs.length - 1, loaded: false, version: view.version, edited: false, loading: false };
 
   const curve = () => {
     const pts = tl.allEpochs.map((e, n) => [e, tl.allCosts[n]]).filter(([, c]) => c !== null && Number.isFinite(c));
@@ -79,7 +80,8 @@ function mountTimeline(view) {
     const e = tl.epochs[state.k], c = tl.costs[state.k];
     slider.value = String(state.k);
     box.querySelector("[data-role=epoch-label]").textContent = `epoch ${e} of ${tl.allEpochs[tl.allEpochs.length - 1]}`
-      + (state.loaded ? "" : " (the network as exported)");
+      + (state.loaded ? "" : " (the network as exported)")
+      + (state.edited ? ", edited since: the J(W,b) and the boundary here are that epoch's" : "");
     box.querySelector("[data-role=epoch-cost]").textContent = c === null ? "" : `J(W,b) = ${fmt(c, view.data.digits)}`;
     for (const dot of box.querySelectorAll(".nsx-tl-dot")) { dot.classList.toggle("nsx-now", Number(dot.dataset.epoch) === e); }
     boundary();
@@ -94,9 +96,26 @@ function mountTimeline(view) {
     view.t.splice(0, view.t.length, ...view.data.t);   // in place: the page's Steps read this array
     state.k = k;
     state.loaded = true;
+    state.edited = false;
+    state.loading = true;
     view.recompute();
+    state.loading = false;
+    state.version = view.version;
     show();
   };
+
+  // after a what-if edit the epoch's J(W,b) and boundary no longer describe the network; after reset the
+  // network is the one exported again
+  view.hooks.push(() => {
+    if (state.loading || view.version === state.version) { return; }
+    state.version = view.version;
+    state.edited = view.edited;
+    if (!view.edited) {
+      state.k = tl.epochs.length - 1;
+      state.loaded = false;
+    }
+    show();
+  });
 
   slider.addEventListener("input", () => load(Number(slider.value)));
   curve();
