@@ -90,3 +90,12 @@ def test_every_load_error_names_the_option(command, name, message, capsys, tmp_p
     assert main([command, "--load", name]) == 2
     err = capsys.readouterr().err
     assert f"neurosim {command}: error: {message}" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("given, random", [(["--input", "0.5,-1", "--target", "1"], False),
+                                           (["--input", "0.5,-1"], True), ([], True)])
+def test_the_title_says_random_examples_only_when_they_are(given, random, capsys):
+    assert main(["step", "--sizes", "2,2,1", "--all", "--phase", "forward", *given]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("neurosim step: a 2-2-1 network")
+    assert ("(with random examples)" in first) == random

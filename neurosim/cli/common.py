@@ -207,20 +207,27 @@ def network_from_args(args: argparse.Namespace):
             raise ValueError(f"{extra}: not with --load (the saved network has its own sizes, activations and loss)")
         net = load_network(args.load)
         X, Y = random_batch(net, getattr(args, "batch", None) or 4, args.seed)
-        return net, X, Y, f"the network in {args.load} (with random examples)"
+        return net, X, Y, f"the network in {args.load}{_random_note(args)}"
     if args.sizes:
         if getattr(args, "example", None):
             raise ValueError("--example and --sizes: give one of them")
         net = new_network(args.sizes, activation=parse_activation(args.activation), output=args.output,
                           loss=args.loss or "half_sse", weight_decay=args.weight_decay or 0.0, seed=args.seed)
         X, Y = random_batch(net, getattr(args, "batch", None) or 4, args.seed)
-        return net, X, Y, f"a {'-'.join(map(str, net.sizes))} network (with random examples)"
+        return net, X, Y, f"a {'-'.join(map(str, net.sizes))} network{_random_note(args)}"
     name = getattr(args, "example", None) or DEFAULT
     if given:
         raise ValueError(f"{', '.join(given)}: applies to a network built with --sizes; the example {name!r} "
                          "has its own (see 'neurosim demo --example NAME'). Add --sizes, or leave it out")
     ex = example(name)
     return ex.net, ex.X, ex.Y, f"the {ex.description} of {ex.title}"
+
+
+def _random_note(args: argparse.Namespace) -> str:
+    """" (with random examples)", unless the one example shown is all the user's: --input and --target given
+    (and no --batch, whose examples are random)."""
+    own = getattr(args, "input", None) is not None and getattr(args, "target", None) is not None
+    return "" if own and not getattr(args, "batch", None) else " (with random examples)"
 
 
 def load_network(path: str) -> Network:
