@@ -99,3 +99,14 @@ def test_the_title_says_random_examples_only_when_they_are(given, random, capsys
     first = capsys.readouterr().out.splitlines()[0]
     assert first.startswith("neurosim step: a 2-2-1 network")
     assert ("(with random examples)" in first) == random
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--sizes", "2,2", "--output", "softmax"], "'softmax' is allowed only with --loss cross_entropy"),
+    (["--sizes", "2,2,1", "--loss", "cross_entropy"], "with one output neuron use --loss binary_cross_entropy"),
+    (["--sizes", "2,2", "--loss", "binary_cross_entropy", "--output", "relu"], "needs --output sigmoid, got 'relu'"),
+])
+def test_network_errors_speak_in_options(argv, message, capsys):
+    assert main(["check", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "loss='" not in err and "output='" not in err

@@ -336,7 +336,8 @@ def test_cli_bad_arguments_exit_2(monkeypatch, capsys, argv):
 @pytest.mark.parametrize("argv, message", [
     (["--activation", "nope"], "--activation: activation: unknown activation 'nope'"),
     (["--activation", "softmax"], "--activation: activation: 'softmax' (layer 2) is allowed only as the output"),
-    (["--output", "softmax"], "--output: output: 'softmax' is allowed only with loss='cross_entropy'"),
+    (["--output", "softmax"], "--output: output: 'softmax' is allowed only with --loss cross_entropy, got --loss "
+                              "half_sse"),
     (["--decimals", "0"], "--decimals: decimals: expected a whole number from 1 to 6, got 0"),
     (["--sizes", "2"], "--sizes: sizes: expected at least 2 layers"),
     (["--export", "sheet.md", "--figure", "net.png"], "--figure: not with --export"),

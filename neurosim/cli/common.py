@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -259,7 +260,15 @@ def new_network(sizes: list[int], sizes_option: str = "--sizes", cls=Network, **
         option = {**_OPTION_OF, "sizes": sizes_option}.get(str(exc).partition(":")[0].strip())
         if option is None:
             raise
-        raise type(exc)(f"{option}: {exc}") from None
+        raise type(exc)(f"{option}: {in_option_words(str(exc))}") from None
+
+
+_KEYWORD = re.compile(r"\b(loss|output)=(['\"])([a-z_]+)\2")
+
+
+def in_option_words(text: str) -> str:
+    """A library message as a command-line user would act on it: "loss='cross_entropy'" → "--loss cross_entropy"."""
+    return _KEYWORD.sub(r"--\1 \3", text)
 
 
 def add_example_options(parser) -> None:

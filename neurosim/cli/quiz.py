@@ -13,7 +13,15 @@ import numpy as np
 from ..core.activations import ACTIVATIONS, ALIASES
 from ..core.losses import LOSSES
 from ..explain.quiz import ASK_CHOICES, Quiz, parse_answer, parse_neuron, parse_shape
-from .common import check_output_file, figure_formats, parse_activation, positive_float, positive_int, width_list
+from .common import (
+    check_output_file,
+    figure_formats,
+    in_option_words,
+    parse_activation,
+    positive_float,
+    positive_int,
+    width_list,
+)
 
 _HINT = "Please type a number such as 0.25, -0.031 or 1.5e-2 (or 'q' to stop)."
 _QUIT = {"q", "quit", "exit"}
@@ -93,7 +101,7 @@ def _first_quiz(make):
         name = re.sub(r"\[\d+\]$", "", str(exc).partition(":")[0].strip())   # activation[1] -> activation
         if name not in _OPTIONS:
             raise
-        raise type(exc)(f"--{name}: {exc}") from None
+        raise type(exc)(f"--{name}: {in_option_words(str(exc))}") from None
 
 
 def _figure_path(path: str, k: int, rounds: int) -> Path:
