@@ -261,8 +261,8 @@ def test_cli_without_options_animates_the_default_example(tmp_path, monkeypatch,
     (["--dpi", "-5", "--out", "a.gif"], "argument --dpi: expected a positive finite number"),
     (["--dpi", "50", "--out", "a.gif"], "640"),
     (["--out", "no/such/folder/a.gif"], "folder"),
-    (["--input", "1,2", "--out", "a.gif"], "--input: x: expected shape (3,), got (2,)"),
-    (["--target", "1", "--out", "a.gif"], "--target: y: expected a target vector of shape (2,)"),
+    (["--input", "1,2", "--out", "a.gif"], "--input: expected 3 numbers (one per input neuron), got 2: 1,2"),
+    (["--target", "1", "--out", "a.gif"], "--target: expected 2 numbers (one per output neuron), got 1"),
 ])
 def test_cli_bad_arguments_exit_2(argv, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)

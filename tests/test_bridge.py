@@ -214,8 +214,8 @@ def test_bridge_command(capsys):
     (["bridge", "--batch", "2", "--why"], "--batch"),
     (["bridge", "--digits", "0"], "argument --digits: expected a whole number from 1 to 17, got '0'"),
     (["bridge", "--digits", "18"], "argument --digits: expected a whole number from 1 to 17, got '18'"),
-    (["bridge", "--input", "1"], "--input: x: expected shape (3,), got (1,)"),
-    (["bridge", "--target", "1,2,3"], "--target: y: expected a target vector of shape (2,)"),
+    (["bridge", "--input", "1"], "--input: expected 3 numbers (one per input neuron), got 1: 1"),
+    (["bridge", "--target", "1,2,3"], "--target: expected 2 numbers (one per output neuron), got 3: 1,2,3"),
 ])
 def test_bridge_bad_arguments(capsys, argv, message):
     try:

@@ -288,6 +288,7 @@ def example_from_args(args: argparse.Namespace, net: Network, X: np.ndarray, Y: 
     if args.input is None:
         x = X[0]
     else:
+        _check_count(args.input, net.sizes[0], "--input", "input")
         x = np.array(args.input)
         try:
             as_input(x, net.sizes[0], "x")
@@ -295,7 +296,10 @@ def example_from_args(args: argparse.Namespace, net: Network, X: np.ndarray, Y: 
             raise ValueError(f"--input: {exc}") from None
     if args.target is None:
         return x, Y[0]
-    if net.loss.name == "cross_entropy" and len(args.target) == 1 and net.sizes[-1] != 1:
+    labels = net.loss.name == "cross_entropy"
+    if not (labels and len(args.target) == 1):
+        _check_count(args.target, net.sizes[-1], "--target", "output", labels)
+    if labels and len(args.target) == 1 and net.sizes[-1] != 1:
         y = args.target[0]
     else:
         y = np.array(args.target)
@@ -304,6 +308,17 @@ def example_from_args(args: argparse.Namespace, net: Network, X: np.ndarray, Y: 
     except ValueError as exc:
         raise ValueError(f"--target: {exc}") from None
     return x, y
+
+
+def _check_count(values: list[float], n: int, option: str, layer: str, label: bool = False) -> None:
+    """Numbers for the command line, not shapes: "--input: expected 3 numbers (one per input neuron), got 2"."""
+    if len(values) == n:
+        return
+    what = f"{n} number{'s' if n > 1 else ''} (one per {layer} neuron)"
+    if label:
+        what = f"a class label 0 … {n - 1} or {n} numbers (one-hot)"
+    raise ValueError(f"{option}: expected {what}, got {len(values)}: {','.join(f'{v:g}' for v in values[:20])}"
+                     + ("…" if len(values) > 20 else ""))
 
 
 BATCH_BYTES = 1100   # memory per example and neuron of a --batch (see random_batch)
