@@ -121,3 +121,21 @@ def test_graph_edits_that_break_the_layering_are_refused(net):
     net.graph.remove_node((2, 2))
     with pytest.raises(ValueError, match=r"missing \[\(2, 2\)\]"):
         net.forward([0.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("call, hint", [
+    (lambda: ns.Network([1, 2, 1]).forward(0.5), "(a list of one number, e.g. [0.5])"),
+    (lambda: ns.Network([3, 2, 1]).forward(np.zeros((4, 3))), "for a batch of rows use predict"),
+    (lambda: ns.Network([2, 2, 1]).predict([0.5, 0.5]), "for this one example use [X] or X.reshape(1, -1)"),
+    (lambda: ns.Network([1, 2, 1]).predict([0.5, 0.5, 0.2]), "for one input use X.reshape(-1, 1)"),
+])
+def test_a_shape_mistake_gets_the_likely_fix(call, hint):
+    with pytest.raises(ValueError) as exc:
+        call()
+    assert hint in str(exc.value)
+
+
+def test_no_misleading_hint_for_a_row_of_another_width():
+    with pytest.raises(ValueError) as exc:
+        ns.Network([3, 2, 1]).predict([0.5, 0.5])
+    assert "reshape" not in str(exc.value) and "one example per row" in str(exc.value)

@@ -198,7 +198,13 @@ def as_inputs(X, n_in: int, name: str = "X") -> np.ndarray:
     """X of shape (m, s_1), one example per row, finite."""
     X = as_array(X, name)
     if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0:
-        hint = " (one example per row; for one input use X.reshape(-1, 1))" if X.ndim == 1 else ""
+        hint = ""
+        if X.ndim == 1 and n_in == 1:
+            hint = f" (one example per row; for one input use {name}.reshape(-1, 1))"
+        elif X.ndim == 1 and X.shape[0] == n_in:
+            hint = f" (one example per row; for this one example use [{name}] or {name}.reshape(1, -1))"
+        elif X.ndim == 1:
+            hint = " (one example per row)"
         raise ValueError(f"{name}: expected shape (m, {n_in}) with m >= 1, got {X.shape}{hint}")
     return X
 
@@ -207,7 +213,12 @@ def as_input(x, n_in: int, name: str = "x") -> np.ndarray:
     """One example x of shape (s_1,), finite."""
     x = as_array(x, name)
     if x.shape != (n_in,):
-        raise ValueError(f"{name}: expected shape ({n_in},), got {x.shape}")
+        hint = ""
+        if x.ndim == 0 and n_in == 1:
+            hint = f" (a list of one number, e.g. [{excerpt(x.item())}])"
+        elif x.ndim == 2 and x.shape[1] == n_in:
+            hint = " (one example; for a batch of rows use predict, gradients or fit, or take one row such as X[0])"
+        raise ValueError(f"{name}: expected shape ({n_in},), got {x.shape}{hint}")
     return x
 
 
