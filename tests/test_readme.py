@@ -45,3 +45,14 @@ def _commands():
 def test_every_readme_command_parses(argv):
     args = build_parser().parse_args(argv)   # argparse exits 2 on an unknown option
     assert args.command == argv[0]
+
+
+def test_the_dev_extra_brings_the_setuptools_the_build_needs():
+    # README's second command, in a fresh venv: the wheel test builds without isolation, with the venv's own
+    # setuptools, which must then be one the build-system accepts (Python 3.11's bundled 65.5 is not)
+    import tomllib
+
+    meta = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    floor = {r.partition(">=")[0]: r.partition(">=")[2] for r in meta["build-system"]["requires"]}["setuptools"]
+    dev = [r for r in meta["project"]["optional-dependencies"]["dev"] if r.startswith("setuptools")]
+    assert dev == [f"setuptools>={floor}"]
