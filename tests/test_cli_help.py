@@ -40,3 +40,10 @@ def test_the_quick_examples_run(command, line, capsys, tmp_path, monkeypatch):
     err = capsys.readouterr().err
     assert code == EXIT.get(line, 0), err
     assert "error" not in err and "Traceback" not in err
+
+
+def test_the_overview_says_where_to_start_and_where_the_examples_are(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Start with 'neurosim demo'" in text and "examples that run as written" in text

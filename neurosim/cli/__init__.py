@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="neurosim",
         description="Backpropagation one neuron at a time: every neuron computes its own z, a and δ.",
-        epilog="Run 'neurosim COMMAND --help' for the options of a command.",
+        epilog="New here? Start with 'neurosim demo'. Run 'neurosim COMMAND --help' for the options of a command "
+               "and examples that run as written.",
     )
     parser.add_argument("--version", action="version", version=f"neurosim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
