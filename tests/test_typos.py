@@ -46,3 +46,9 @@ def test_the_cli_names_the_closest_choice(argv, meant, capsys):
         code = exc.code
     err = capsys.readouterr().err
     assert code == 2 and f"did you mean '{meant}'?" in err and "Traceback" not in err
+
+
+def test_the_valid_names_say_softmax_is_for_the_output_only():
+    with pytest.raises(ValueError) as exc:
+        ns.Network([2, 3, 1], activation="xyz")
+    assert "'softmax' (output only)" in str(exc.value) and "'tanh'," in str(exc.value)

@@ -229,6 +229,11 @@ ACTIVATIONS: dict[str, Activation] = {
 ALIASES = {"linear": "identity"}
 
 
+def _listed(name: str) -> str:
+    # softmax is refused in a hidden layer (check_setup): say so where the valid names are listed
+    return f"{name!r} (output only)" if name in ACTIVATIONS and not ACTIVATIONS[name].elementwise else repr(name)
+
+
 def get_activation(spec: str | Activation, parameter: str = "activation") -> Activation:
     """Return the Activation named by ``spec`` (or ``spec`` itself); a clear error names the valid ones."""
     if isinstance(spec, Activation):
@@ -239,7 +244,7 @@ def get_activation(spec: str | Activation, parameter: str = "activation") -> Act
             return ACTIVATIONS[key]
         names = [*ACTIVATIONS, *ALIASES]
         raise ValueError(f"{parameter}: unknown activation {excerpt(spec)}{did_you_mean(spec, names)}; valid names "
-                         f"are {', '.join(repr(n) for n in names)}, or an ns.Activation")
+                         f"are {', '.join(_listed(n) for n in names)}, or an ns.Activation")
     raise TypeError(f"{parameter}: expected an activation name or an ns.Activation, got {type(spec).__name__}")
 
 
