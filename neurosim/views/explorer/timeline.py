@@ -12,9 +12,9 @@ import base64
 
 import numpy as np
 
+from ...core.history import predicted_classes
 from ...core.recorder import Recorder
 from ...witnesses.matrix import MatrixNetwork
-from ..plot import _classes
 from .model import _nums
 
 GRID = 36          # the decision boundary's resolution, GRID × GRID
@@ -80,9 +80,10 @@ def timeline_data(net, x, y, X, Y, record, max_epochs: int = 50) -> dict:
     }
     if X is not None and Y is not None:
         if net.sizes[0] == 2:
-            X = net._check_data(X, Y)[0]
-            # the points are coloured by the classes ns.plot.decision_boundary gives them
-            labels = _classes(Y, net.sizes[-1], X.shape[0])
+            X, T = net._check_data(X, Y)
+            # each point's class by the rule of ns.plot.decision_boundary (argmax of the row, or y ≥ ½ with one
+            # output), read from the targets the network trains on (class labels already made one-hot rows)
+            labels = predicted_classes(T)
             data["boundary"] = _boundary(net, X, [params[k] for k in keep])
             pick = np.linspace(0, len(X) - 1, min(len(X), MAX_POINTS)).round().astype(int)
             data["points"] = [[float(a), float(b), int(c)] for (a, b), c in zip(X[pick], labels[pick])]
