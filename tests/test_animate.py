@@ -54,6 +54,9 @@ def test_a_repl_shows_what_the_animation_is(anim):
     shown = repr(anim)
     assert f"{len(anim.frames)} frames" in shown and f"one per {anim.granularity}" in shown
     assert "object at 0x" not in shown and "save(" in shown
+    # the numbers it prints, counted independently: 10 + 5 + 17 steps of 2-3-2 (as above), 8×6 inches at DPI
+    assert f"{10 + 5 + 17} frames (forward, backward, gradient;" in shown
+    assert f"{8 * DPI}×{6 * DPI} pixels" in shown
 
 
 def test_consecutive_frames_differ(anim):
