@@ -110,11 +110,12 @@ function showDetails(view) {
   }
 }
 
-/** Apply one what-if edit (x_j, y_i, W_ij^(l) or the bias of neuron (l, i)) and recompute everything. */
-function whatIf(view, what, idx, value) {
+/** Apply one what-if edit (x_j, y_i, W_ij^(l) or the bias of neuron (l, i)) and recompute everything. ``name``:
+ * the value's name in an error (the contract's "v", a field's own symbol such as "x_2"). */
+function whatIf(view, what, idx, value, name = "v") {
   if (view.readOnly) { throw new Error(`what-if is off: ${view.readOnly}`); }
   const sizes = view.data.sizes, nl = sizes.length;
-  checkFinite(value, "v");
+  checkFinite(value, name);
   if (what === "x") {
     const [j] = idx;
     checkInt(j, "j", 1, sizes[0]);
@@ -124,10 +125,10 @@ function whatIf(view, what, idx, value) {
     checkInt(i, "i", 1, sizes[nl - 1]);
     const loss = view.data.loss.name;
     if (loss === "cross_entropy") {
-      if (value !== 0 && value !== 1) { throw argError("v", "1 (make class i−1 the label) or 0 (no change) for cross_entropy", value); }
+      if (value !== 0 && value !== 1) { throw argError(name, "1 (make class i−1 the label) or 0 (no change) for cross_entropy", value); }
       if (value === 1) { view.t.forEach((_, k) => { view.t[k] = k === i - 1 ? 1.0 : 0.0; }); }
     } else {
-      if (loss === "binary_cross_entropy" && (value < 0 || value > 1)) { throw argError("v", "a target in [0, 1] for binary_cross_entropy", value); }
+      if (loss === "binary_cross_entropy" && (value < 0 || value > 1)) { throw argError(name, "a target in [0, 1] for binary_cross_entropy", value); }
       view.t[i - 1] = value;
     }
   } else if (what === "W") {
@@ -155,12 +156,11 @@ function wireWhatIf(view) {
     if (!input.dataset.edit) { return; }
     const idx = input.dataset.at.split(",").map(Number), v = parseField(input.value);
     try {
-      if (!Number.isFinite(v)) { throw argError("v", "a finite number", input.value.trim()); }
-      whatIf(view, input.dataset.edit, idx, v);   // re-renders the details: a shown error goes with them
+      // the typed text, not NaN, in the error; said under the field, in the field's own name ("x_2: …")
+      if (!Number.isFinite(v)) { throw argError(input.dataset.name, "a finite number", input.value.trim()); }
+      whatIf(view, input.dataset.edit, idx, v, input.dataset.name);   // re-renders the details, errors gone
     } catch (err) {
-      // said under the field, in the field's own name ("x_2: …", not the contract's "v: …")
-      const error = input.closest("label").nextElementSibling;
-      error.textContent = err.message.replace(/^v:/, `${input.dataset.name}:`);
+      input.closest("label").nextElementSibling.textContent = err.message;
       input.setAttribute("aria-invalid", "true");
     }
   });
