@@ -51,7 +51,6 @@ def whole_number_up_to(maximum: int):
     """argparse type: a whole number from 1 to ``maximum`` (fit's bounds on epochs, patience, batch size)."""
     def read(text: str) -> int:
         return _number(text, int, lambda v: 1 <= v <= maximum, f"a whole number from 1 to {maximum:,}")
-    read.__name__ = f"whole number up to {maximum}"
     return read
 
 
