@@ -16,14 +16,12 @@ import numbers
 
 import numpy as np
 
-from ..core.validation import check_number
+from ..core.validation import check_number, check_seed
 
 
 def streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
     """Two independent generators from one seed: one for noise and sampling, one for the row order."""
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0):
-        raise ValueError(f"seed: expected None or a whole number >= 0, got {seed!r}")
-    noise_seq, order_seq = np.random.SeedSequence(None if seed is None else int(seed)).spawn(2)
+    noise_seq, order_seq = np.random.SeedSequence(check_seed(seed)).spawn(2)
     return np.random.default_rng(noise_seq), np.random.default_rng(order_seq)
 
 
