@@ -16,6 +16,7 @@ import numbers
 
 import numpy as np
 
+from ..core.history import is_classification
 from ..core.validation import check_number, check_seed
 
 
@@ -32,10 +33,7 @@ def class_labels(Y: np.ndarray) -> bool:
         return True
     if Y.dtype.kind != "f" or Y.size == 0 or not np.all(np.isfinite(Y)):
         return False
-    if Y.ndim == 1:
-        return bool(np.all(Y == np.round(Y)))
-    binary = np.all((Y == 0) | (Y == 1))
-    return bool(binary and (Y.shape[1] == 1 or np.all(Y.sum(axis=1) == 1)))
+    return bool(np.all(Y == np.round(Y))) if Y.ndim == 1 else is_classification(Y)
 
 
 def _row_count(test, m: int) -> int:
