@@ -46,22 +46,22 @@ def vector_counts(n):
 def test_both_loop_orders_add_the_terms_in_order(case):
     w, vectors = case
     entries = [list(v_j) for v_j in zip(*vectors)]
-    saved = engine._SHORT_SUMS_BY_ENTRY
+    saved = engine._MOST_TERMS_BY_ENTRY
     try:
-        for by_entry in (True, False):
-            engine._SHORT_SUMS_BY_ENTRY = by_entry
+        for most in (4, 1):   # Python < 3.12, and from 3.12 on
+            engine._MOST_TERMS_BY_ENTRY = most
             got = list(engine.weighted_sums(w, vectors, entries))
             assert list(engine.weighted_sums(w, vectors, None)) == got   # entries made when needed
             assert len(got) == len(vectors)
             for v, s in zip(vectors, got):
-                chain = 0 < len(w) <= (4 if by_entry else 1) and len(w) ** 2 <= len(vectors)   # as the engine
+                chain = 0 < len(w) <= most and len(w) ** 2 <= len(vectors)   # as the engine
                 if chain or sys.version_info < (3, 12):
                     assert same(s, plain_loop(w, v))   # w_1 v_1 + w_2 v_2 + …, rounded term by term
                 else:   # math.sumprod rounds once
                     exact = math.fsum([w_j * v_j for w_j, v_j in zip(w, v)])
                     assert math.isclose(s, exact, rel_tol=1e-12, abs_tol=1e-9)
     finally:
-        engine._SHORT_SUMS_BY_ENTRY = saved
+        engine._MOST_TERMS_BY_ENTRY = saved
 
 
 SPECIAL = [0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-300, 0.1, 1.5, -2.25, 3.0, 1e300, -1e300]
@@ -72,8 +72,8 @@ def test_short_sums_along_the_entries_are_the_plain_loops_to_the_bit(n):
     """Zeros of either sign, subnormals, overflow to ±inf and inf − inf: the chain of maps (from n² vectors on)
     gives −0.0 + w_1 v_1 + … + w_n v_n exactly, with w a tuple and the vectors tuples, entries or not."""
     rng = np.random.default_rng(n)
-    saved = engine._SHORT_SUMS_BY_ENTRY
-    engine._SHORT_SUMS_BY_ENTRY = True
+    saved = engine._MOST_TERMS_BY_ENTRY
+    engine._MOST_TERMS_BY_ENTRY = 4
     try:
         for m in (n * n, n * n + 1, 40):
             for _ in range(20):
@@ -85,7 +85,7 @@ def test_short_sums_along_the_entries_are_the_plain_loops_to_the_bit(n):
                     assert len(got) == m
                     assert all(same(s, e) or math.isnan(s) and math.isnan(e) for s, e in zip(got, expected))
     finally:
-        engine._SHORT_SUMS_BY_ENTRY = saved
+        engine._MOST_TERMS_BY_ENTRY = saved
 
 
 @st.composite

@@ -47,8 +47,9 @@ except ImportError:
         # −0.0 + w_1 v_1 + w_2 v_2 + … for every v, with no Python call per vector
         return map(sum, map(map, repeat(mul), repeat(w), vectors), repeat(-0.0))
 
-# Before 3.12 a sum over ``map`` costs a few hundred ns to start, more than a short sum itself.
-_SHORT_SUMS_BY_ENTRY = sys.version_info < (3, 12)
+# The most terms a sum may have to run along the entries. Before 3.12 a sum over ``map`` costs a few hundred ns
+# to start, more than a short sum itself; from 3.12 only a sum of one term, which sumprod would not keep as −0.0.
+_MOST_TERMS_BY_ENTRY = 4 if sys.version_info < (3, 12) else 1
 
 
 def weighted_sums(w: Sequence[float], vectors: Sequence[Sequence[float]],
@@ -65,7 +66,7 @@ def weighted_sums(w: Sequence[float], vectors: Sequence[Sequence[float]],
     ``math.sumprod`` (one C call, extended precision) sums along each vector, except a sum of one term, which
     stays that product (sumprod turns a −0.0 into 0.0: a one-example gradient δ_i a_j would lose its sign).
     """
-    if not (0 < len(w) <= (4 if _SHORT_SUMS_BY_ENTRY else 1) and len(w) ** 2 <= len(vectors)):
+    if not (0 < len(w) <= _MOST_TERMS_BY_ENTRY and len(w) ** 2 <= len(vectors)):
         return _sums_along(w, vectors)
     # One chain of C-level maps, no list in between: sum k is (w_1 v_1 + w_2 v_2) + … for vector k, the first
     # product standing for −0.0 + w_1 v_1 (the same number to the last bit).
