@@ -105,8 +105,15 @@ def test_the_title_says_random_examples_only_when_they_are(given, random, capsys
     (["--sizes", "2,2", "--output", "softmax"], "'softmax' is allowed only with --loss cross_entropy"),
     (["--sizes", "2,2,1", "--loss", "cross_entropy"], "with one output neuron use --loss binary_cross_entropy"),
     (["--sizes", "2,2", "--loss", "binary_cross_entropy", "--output", "relu"], "needs --output sigmoid, got 'relu'"),
+    # one of several hidden activations: the library names it activation[k], the option is still --activation
+    (["--sizes", "2,2,2,1", "--activation", "relu,sigmod"], "error: --activation: activation[1]: unknown activation"),
 ])
 def test_network_errors_speak_in_options(argv, message, capsys):
     assert main(["check", *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and "loss='" not in err and "output='" not in err
+
+
+def test_train_names_the_option_of_one_bad_hidden_activation(capsys):
+    assert main(["train", "--hidden", "2,2", "--activation", "relu,sigmod", "--epochs", "1"]) == 2
+    assert "error: --activation: activation[1]: unknown activation 'sigmod'" in capsys.readouterr().err

@@ -104,6 +104,16 @@ def test_matrix_engine_gives_the_scalar_engines_weights(capsys, tmp_path):
     for (W1, b1), (W2, b2) in zip(scalar.parameters(), matrix.parameters()):
         np.testing.assert_allclose(W1, W2, atol=1e-10)
         np.testing.assert_allclose(b1, b2, atol=1e-10)
+    # a loaded network goes on training in the twin as in the scalar engine
+    more = ["--load", str(tmp_path / "s.json"), "--dataset", "circles", "--m", "24", "--epochs", "5",
+            "--batch-size", "8", "--seed", "3"]
+    assert run(capsys, *more, "--save", str(tmp_path / "s2.json"))[0] == 0
+    code, out, err = run(capsys, *more, "--engine", "matrix", "--save", str(tmp_path / "m2.json"))
+    assert code == 0 and "matrix engine" in out, err
+    scalar, matrix = ns.Network.load(tmp_path / "s2.json"), ns.Network.load(tmp_path / "m2.json")
+    for (W1, b1), (W2, b2) in zip(scalar.parameters(), matrix.parameters()):
+        np.testing.assert_allclose(W1, W2, atol=1e-10)
+        np.testing.assert_allclose(b1, b2, atol=1e-10)
 
 
 def test_plot_writes_png_for_2d_and_1d_inputs(capsys, tmp_path):

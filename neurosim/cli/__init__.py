@@ -68,8 +68,9 @@ def attach_dashed_values(parser: argparse.ArgumentParser, argv: list[str]) -> li
     command = next((a for a in argv if a in parser.commands), None)
     options = (parser.commands[command] if command else parser)._option_string_actions
     out: list[str] = []
-    for k, token in enumerate(argv):
-        action = options.get(out[-1]) if out and k > 0 and out[-1] == argv[k - 1] else None
+    for token in argv:
+        # out[-1] is the previous token, or "--opt=value" when that was attached (no option's name then)
+        action = options.get(out[-1]) if out else None
         if action is not None and action.nargs is None and _DASHED_VALUE.match(token):
             out[-1] = f"{out[-1]}={token}"
         else:

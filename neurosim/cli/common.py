@@ -51,7 +51,6 @@ def whole_number_up_to(maximum: int):
     """argparse type: a whole number from 1 to ``maximum`` (fit's bounds on epochs, patience, batch size)."""
     def read(text: str) -> int:
         return _number(text, int, lambda v: 1 <= v <= maximum, f"a whole number from 1 to {maximum:,}")
-    read.__name__ = f"whole number up to {maximum}"
     return read
 
 
@@ -257,10 +256,18 @@ def new_network(sizes: list[int], sizes_option: str = "--sizes", cls=Network, **
     try:
         return cls(sizes, **kwargs)
     except (ValueError, TypeError) as exc:
-        option = {**_OPTION_OF, "sizes": sizes_option}.get(str(exc).partition(":")[0].strip())
-        if option is None:
+        named = naming_option(exc, {**_OPTION_OF, "sizes": sizes_option})
+        if named is None:
             raise
-        raise type(exc)(f"{option}: {in_option_words(str(exc))}") from None
+        raise named from None
+
+
+def naming_option(exc: Exception, option_of: dict[str, str]) -> Exception | None:
+    """A library error whose message starts with a parameter ("activation[1]: …") as the same error with the
+    option in front ("--activation: activation[1]: …"); None when the parameter is not in ``option_of``."""
+    parameter = re.sub(r"\[\d+\]$", "", str(exc).partition(":")[0].strip())   # activation[1] -> activation
+    option = option_of.get(parameter)
+    return None if option is None else type(exc)(f"{option}: {in_option_words(str(exc))}")
 
 
 _KEYWORD = re.compile(r"\b(loss|output)=(['\"])([a-z_]+)\2")

@@ -4,7 +4,6 @@ the most likely mistake."""
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from ..explain.quiz import ASK_CHOICES, Quiz, parse_answer, parse_neuron, parse_
 from .common import (
     check_output_file,
     figure_formats,
-    in_option_words,
+    naming_option,
     parse_activation,
     positive_float,
     positive_int,
@@ -90,7 +89,7 @@ def _read_answer(prompt: str, kind: str = "number"):
 
 
 # Quiz's parameters that are options of the same name: its errors ("decimals: …") get the option in front.
-_OPTIONS = ("sizes", "activation", "output", "loss", "decimals", "ask", "tol", "seed")
+_OPTIONS = {name: f"--{name}" for name in ("sizes", "activation", "output", "loss", "decimals", "ask", "tol", "seed")}
 
 
 def _first_quiz(make):
@@ -98,10 +97,10 @@ def _first_quiz(make):
     try:
         return make(0)
     except (ValueError, TypeError) as exc:
-        name = re.sub(r"\[\d+\]$", "", str(exc).partition(":")[0].strip())   # activation[1] -> activation
-        if name not in _OPTIONS:
+        named = naming_option(exc, _OPTIONS)
+        if named is None:
             raise
-        raise type(exc)(f"--{name}: {in_option_words(str(exc))}") from None
+        raise named from None
 
 
 def _figure_path(path: str, k: int, rounds: int) -> Path:

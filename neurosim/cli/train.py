@@ -14,10 +14,8 @@ import sys
 import time
 
 from ..core.init import ALIASES, SCHEMES
-from ..core.network import Network
 from ..core.training import MAX_BATCH_SIZE, MAX_EPOCHS, DivergenceError
 from ..data import datasets
-from ..witnesses.matrix import MatrixNetwork
 from .common import (
     DEFAULT_EPOCHS,
     DEFAULT_LR,
@@ -164,10 +162,6 @@ def run(args: argparse.Namespace) -> int:
     n_out = net.sizes[-1]
     T = {part.name: targets(task, net.loss.name, n_out, part.Y) for part in parts}
     val = next((p for p in parts if p.name == "validation"), None)
-    if args.engine == "matrix" and isinstance(net, Network):   # a loaded network: its twin
-        model = MatrixNetwork.from_network(net)
-    else:
-        model = net
 
     kind_of_data = "regression" if task.classes is None else f"{len(task.classes)} classes"
     n_in = task.n_inputs
@@ -187,14 +181,14 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
 
     def line(epoch: int, cost: float) -> str:
-        text = f"epoch {epoch:>{width}}/{args.epochs}  J = {cost:.6g}  {format_score(*score(model, task, train))}"
+        text = f"epoch {epoch:>{width}}/{args.epochs}  J = {cost:.6g}  {format_score(*score(net, task, train))}"
         if val is not None:
-            text += f"  validation J = {model.cost(val.X, T['validation']):.6g}  " \
-                    f"{format_score(*score(model, task, val))}"
+            text += f"  validation J = {net.cost(val.X, T['validation']):.6g}  " \
+                    f"{format_score(*score(net, task, val))}"
         return text
 
     if not args.quiet:
-        print(line(0, model.cost(train.X, T["training"])))
+        print(line(0, net.cost(train.X, T["training"])))
 
     def progress(epoch: int, cost: float) -> None:
         if args.quiet or (epoch % every and epoch != args.epochs):
@@ -202,9 +196,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{line(epoch, cost)}  ({time.monotonic() - started:.1f} s)", flush=True)
 
     try:
-        history = model.fit(train.X, T["training"], args.epochs, lr, batch_size=args.batch_size, seed=args.seed,
-                            progress=False, callback=progress, patience=args.patience, optimizer=args.optimizer,
-                            validation=None if val is None else (val.X, T["validation"]))
+        history = net.fit(train.X, T["training"], args.epochs, lr, batch_size=args.batch_size, seed=args.seed,
+                          progress=False, callback=progress, patience=args.patience, optimizer=args.optimizer,
+                          validation=None if val is None else (val.X, T["validation"]))
     except DivergenceError as exc:
         # a tenth of a huge rate still diverges: suggest the optimizer's default when that is smaller
         default = DEFAULT_LR[args.optimizer or "sgd"]
@@ -219,19 +213,18 @@ def run(args: argparse.Namespace) -> int:
 
     if history.message:
         print(history.message)
-    warning = saturation_warning(model, history, train.X, args)
+    warning = saturation_warning(net, history, train.X, args)
     if warning:
         print(f"neurosim train: warning: {warning}", file=sys.stderr)
-    trained = model   # the twin saves and plots itself: no scalar network of its size is ever built
-    report(model, task, parts, T)
+    report(net, task, parts, T)
     if args.save:
         try:
-            trained.save(args.save)
+            net.save(args.save)
         except OSError as exc:
             raise ValueError(f"--save: cannot write {args.save!r}: {exc.strerror or exc}") from None
         print(f"network written to {args.save}" + (" with its input standardization"
-                                                   if trained.standardizer is not None else ""))
+                                                   if net.standardizer is not None else ""))
     if args.plot:
-        plot(args.plot, history, trained, task, train)
+        plot(args.plot, history, net, task, train)
         print(f"figure written to {args.plot}")
     return 0

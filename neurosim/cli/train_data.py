@@ -130,7 +130,12 @@ def describe_output(task: Task, loss: str, n_out: int) -> str:
     return f"{len(task.classes)} classes: one output neuron per class, loss {loss}"
 
 
+def _engine(args: argparse.Namespace) -> str:
+    return getattr(args, "engine", "scalar")
+
+
 def build_network(args: argparse.Namespace, task: Task) -> Network | MatrixNetwork:
+    """The network to train: loaded (--load) or new; with --engine matrix, the matrix twin."""
     if args.load:
         for option in ("sizes", "hidden", "activation", "output", "loss", "weight_decay", "init"):
             if getattr(args, option) is not None:
@@ -150,7 +155,7 @@ def build_network(args: argparse.Namespace, task: Task) -> Network | MatrixNetwo
             hint = ("" if args.dataset or args.csv else "; a saved network records no data, so without --dataset "
                     "or --csv the default moons is used: name the data it was trained on")
             raise ValueError(f"--load: the network in {args.load} has sizes {net.sizes}, but {need}{hint}")
-        return net
+        return MatrixNetwork.from_network(net) if _engine(args) == "matrix" else net
     if args.sizes and args.hidden:
         raise ValueError("--sizes and --hidden: give one of them (--hidden infers the input and output widths)")
     if args.sizes:
@@ -165,7 +170,7 @@ def build_network(args: argparse.Namespace, task: Task) -> Network | MatrixNetwo
     if output is None and loss not in ("cross_entropy", "binary_cross_entropy"):
         output = "identity" if task.classes is None else "sigmoid"
     # --engine matrix builds the twin straight away: only its arrays, and only their memory counts against the limit
-    cls = MatrixNetwork if getattr(args, "engine", "scalar") == "matrix" else Network
+    cls = MatrixNetwork if _engine(args) == "matrix" else Network
     return new_network(sizes, "--sizes" if args.sizes else "--hidden", cls=cls, activation=activation, output=output,
                        loss=loss, weight_decay=args.weight_decay or 0.0, seed=args.seed, init=args.init or "auto")
 
