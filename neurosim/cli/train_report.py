@@ -100,10 +100,11 @@ def saturation_warning(model, history, X, args) -> str | None:
         found.append(f"J moved only {100 * (J0 - J) / J0:.2g}% in {len(history)} epochs ({J0:.6g} → {J:.6g})")
     hints = []
     big = float(np.max(np.abs(X))) if X.size else 0.0
-    if getattr(model, "standardizer", None) is None and big > 3:
+    raw = model.standardizer is None   # Network and the twin both keep one (None: inputs as given)
+    if raw and big > 3:
         hints.append(f"--standardize the inputs (the largest |x_j| is {big:.3g})")
-    init = getattr(args, "init", None)
-    hints.append("smaller initial weights (" + ("the default --init auto, or " if init not in (None, "auto") else "")
+    own_init = args.init not in (None, "auto")
+    hints.append("smaller initial weights (" + ("the default --init auto, or " if own_init else "")
                  + "e.g. --init 'normal(0.1)')")
     if layers:
         names = {name for *_, name in layers}
@@ -112,7 +113,7 @@ def saturation_warning(model, history, X, args) -> str | None:
                                                "for large z") + ")")
     if stalled and not layers:
         hints.append("a larger --lr")
-    if getattr(model, "standardizer", None) is None and big <= 3:
+    if raw and big <= 3:
         hints.append("--standardize")
     return ("the network looks saturated: " if layers else "training stalled: ") + "; ".join(found) + \
         ". Try " + ", ".join(hints[:-1]) + (" or " if len(hints) > 1 else "") + hints[-1] + "."
