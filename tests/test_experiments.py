@@ -167,6 +167,8 @@ def test_a_thousandfold_growth_is_divergence():
     assert err.restored_epoch == 0 and net.weights(1)[0, 0] == 100.0    # no epoch stayed at or below J0
     text = str(err)
     assert f"epoch {epoch} of 50" in text and "smaller learning rate" in text and "lr=0.25" in text
+    # the numbers it prints are the hand-computed J, limit and J0
+    assert f"J = {J:.4g} exceeds 1000 × max(J0, 1) = {limit:.4g}, where J0 = {J0:.4g}" in text
 
 
 def test_a_run_starting_near_zero_does_not_trip_until_the_floor():

@@ -125,6 +125,7 @@ def test_summary_prints_the_numbers_of_the_run_and_of_the_weights_the_model_hold
     assert float(m[4]) == round(100 * _accuracy(held, X_tr, Y_tr), 1)
     assert float(m[5]) == round(100 * _accuracy(held, X_va, Y_va), 1)
     assert lines[3] == h.message and f"the weights of epoch {best}" in lines[3] and "momentum state" in lines[3]
+    assert float(re.search(r"J_val = (\S+)\)", h.message)[1]) == pytest.approx(min(J_va), rel=1e-5)
     assert len(lines) == 4          # no line about the last epoch's accuracy, which the model no longer holds
 
 

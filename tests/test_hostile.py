@@ -46,8 +46,6 @@ def refuses(call, *names, kind=(ValueError, TypeError)):
     return message
 
 
-
-
 def error_lines(err: str) -> list[str]:
     return [line for line in err.splitlines() if line.strip()]
 

@@ -63,7 +63,7 @@ class History(list):
         elif held == 0:
             J0 = "" if self.initial is None else f": training J = {self.initial:.6g} (J0)"
             lines.append(f"the model holds its initial weights (epoch 0){J0}")
-        elif 0 < held <= len(self):
+        elif 0 < held < len(self):      # the last epoch (held == len) is the first branch
             k = held - 1
             numbers = [f"training J = {self[k]:.6g}"]
             for name, series, fmt in (("validation J", self.validation, ".6g"),

@@ -314,6 +314,11 @@ class Network(Trainable):
     def _clear_optimizer_state(self) -> None:
         optimizers.clear_state(self)
 
+    def _set_optimizer_state(self, states: list[tuple[dict, dict]] | None) -> None:
+        """Give every Connection and Neuron its state for ``self.optimizer`` from ``states`` (as
+        :meth:`optimizer_state` returns them)."""
+        optimizers.scatter_state(self, self.optimizer, states)
+
     # --- files ----------------------------------------------------------------------------------
 
     def to_dict(self) -> dict:

@@ -2,7 +2,7 @@
 both engines the same public ``cost``, ``step``, ``fit``, ``accuracy``, ``set_parameters`` and
 ``reset_optimizer``; each engine supplies ``_evaluate(X, T)`` (J and the outputs of one forward pass),
 ``_cost(X, T)``, ``_step(X, T, lr)`` (one update by ``self.optimizer``), ``parameters()``, ``set_weights``,
-``set_biases``, ``optimizer_state()`` and ``_clear_optimizer_state()`` (the twin also ``_set_optimizer_state``).
+``set_biases``, ``optimizer_state()``, ``_set_optimizer_state(states)`` and ``_clear_optimizer_state()``.
 
 The optimizer's state persists between calls (DESIGN §3): a ``step`` or ``fit`` with an optimizer of the same
 kind as the last one continues its state (the new object's constants apply from then on); another kind, or
@@ -24,7 +24,7 @@ import numpy as np
 
 from ..base.limits import excerpt
 from .history import History, accuracy, is_classification
-from .optimizers import Optimizer, as_optimizer, scatter_state
+from .optimizers import Optimizer, as_optimizer
 from .validation import as_inputs, as_targets, check_callback, check_number, check_seed
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
@@ -108,12 +108,6 @@ class Trainable:
             self._clear_optimizer_state()
         self.optimizer = opt
         return opt
-
-    def _set_optimizer_state(self, states: list[tuple[dict, dict]] | None) -> None:
-        """Give every parameter the optimizer state in ``states`` (as ``optimizer_state()`` returns it) for
-        ``self.optimizer``. This default scatters it onto the Connections and Neurons of the scalar network; the
-        matrix twin keeps arrays and overrides it."""
-        scatter_state(self, self.optimizer, states)
 
     def reset_optimizer(self) -> None:
         """Forget the optimizer state of every parameter: the next momentum or Adam update starts from 0."""

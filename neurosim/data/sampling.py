@@ -16,14 +16,13 @@ import numbers
 
 import numpy as np
 
-from ..core.validation import check_number
+from ..core.history import is_classification
+from ..core.validation import check_number, check_seed
 
 
 def streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
     """Two independent generators from one seed: one for noise and sampling, one for the row order."""
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0):
-        raise ValueError(f"seed: expected None or a whole number >= 0, got {seed!r}")
-    noise_seq, order_seq = np.random.SeedSequence(None if seed is None else int(seed)).spawn(2)
+    noise_seq, order_seq = np.random.SeedSequence(check_seed(seed)).spawn(2)
     return np.random.default_rng(noise_seq), np.random.default_rng(order_seq)
 
 
@@ -34,10 +33,7 @@ def class_labels(Y: np.ndarray) -> bool:
         return True
     if Y.dtype.kind != "f" or Y.size == 0 or not np.all(np.isfinite(Y)):
         return False
-    if Y.ndim == 1:
-        return bool(np.all(Y == np.round(Y)))
-    binary = np.all((Y == 0) | (Y == 1))
-    return bool(binary and (Y.shape[1] == 1 or np.all(Y.sum(axis=1) == 1)))
+    return bool(np.all(Y == np.round(Y))) if Y.ndim == 1 else is_classification(Y)
 
 
 def _row_count(test, m: int) -> int:
